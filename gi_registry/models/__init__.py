@@ -1,0 +1,9 @@
+"""The registry's models, one module per aggregate."""
+
+from .authorisations import Authorisation
+from .indications import GeographicalIndication
+from .producers import Producer
+from .reference import ProductFamily, Township
+from .standards import Standard
+
+__all__ = ["Authorisation", "GeographicalIndication", "Producer", "ProductFamily", "Standard", "Township"]

@@ -1,0 +1,112 @@
+"""Authorisations (使用授权): a producer's right to use a GI's name and special mark."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from .base import RegistryRecord, revisions_relation, workflow_states_relation
+
+
+class Authorisation(RegistryRecord):
+    """The right of one producer to use one GI, for a period, within a yearly label quota.
+
+    Codes (the traceability issue) can only be issued under an authorisation that is valid on the
+    day of issue and only up to its yearly quota.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    STATUS_TRANSITIONS = {
+        Status.ACTIVE: {Status.SUSPENDED, Status.REVOKED, Status.EXPIRED},
+        Status.SUSPENDED: {Status.ACTIVE, Status.REVOKED, Status.EXPIRED},
+        Status.REVOKED: set(),
+        Status.EXPIRED: set(),
+    }
+
+    number = models.CharField(_("authorisation number"), max_length=40, unique=True)
+    producer = models.ForeignKey(
+        "gi_registry.Producer", verbose_name=_("producer"), on_delete=models.PROTECT, related_name="authorisations"
+    )
+    geographical_indication = models.ForeignKey(
+        "gi_registry.GeographicalIndication",
+        verbose_name=_("geographical indication"),
+        on_delete=models.PROTECT,
+        related_name="authorisations",
+    )
+    scope = models.TextField(_("scope"), blank=True, help_text=_("Products and packaging the right covers."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    yearly_quota = models.PositiveIntegerField(
+        _("yearly label quota"), default=10000, help_text=_("How many codes may be issued per calendar year.")
+    )
+    certificate = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    _revisions = revisions_relation("authorisation")
+    workflow_states = workflow_states_relation("authorisation")
+
+    search_fields = [
+        index.SearchField("number", boost=2),
+        index.AutocompleteField("number"),
+        index.SearchField("scope"),
+        index.RelatedFields("producer", [index.SearchField("name")]),
+        index.FilterField("status"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        ordering = ["-valid_from", "number"]
+        verbose_name = _("authorisation")
+        verbose_name_plural = _("authorisations")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        """Active, inside its period, and its GI registered on ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        return (
+            self.status == self.Status.ACTIVE
+            and self.valid_from <= day <= self.valid_until
+            and self.geographical_indication.is_registered_on(day)
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("The end of the authorisation must come after its start.")
+        gi = self.geographical_indication if self.geographical_indication_id else None
+        if gi and self.status == self.Status.ACTIVE:
+            if gi.status != gi.Status.REGISTERED:
+                errors["geographical_indication"] = _(
+                    "Only a registered GI can be authorised; “%(gi)s” is %(status)s."
+                ) % {"gi": gi.name, "status": gi.get_status_display()}
+            elif gi.valid_until and self.valid_until and self.valid_until > gi.valid_until:
+                errors["valid_until"] = _("The authorisation cannot outlast the GI's validity (%(date)s).") % {
+                    "date": gi.valid_until.isoformat()
+                }
+        if self.producer_id and self.status == self.Status.ACTIVE and self.producer.status != "active":
+            errors["producer"] = _("Only an active producer can hold an active authorisation.")
+        if errors:
+            raise ValidationError(errors)
+        self.check_status_transition()

@@ -1,0 +1,105 @@
+"""The registry's public surface for other apps and views: what the public may see, and how.
+
+Views and other apps call these functions rather than filtering models themselves, so the rule
+"only live (published) records are public" is written once.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ..models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
+
+
+def public_gis() -> QuerySet[GeographicalIndication]:
+    return GeographicalIndication.objects.filter(live=True).select_related("product_family")
+
+
+def public_producers() -> QuerySet[Producer]:
+    return Producer.objects.filter(live=True).select_related("township")
+
+
+def public_standards() -> QuerySet[Standard]:
+    return Standard.objects.filter(live=True)
+
+
+def public_authorisations() -> QuerySet[Authorisation]:
+    return Authorisation.objects.filter(
+        live=True, producer__live=True, geographical_indication__live=True
+    ).select_related("producer", "geographical_indication")
+
+
+def valid_authorisations(day: datetime.date | None = None) -> QuerySet[Authorisation]:
+    """Public authorisations in force on ``day``: active, inside their period, GI registered."""
+    day = day or timezone.localdate()
+    return public_authorisations().filter(
+        status=Authorisation.Status.ACTIVE,
+        valid_from__lte=day,
+        valid_until__gte=day,
+        geographical_indication__status=GeographicalIndication.Status.REGISTERED,
+    )
+
+
+def gi_detail(slug: str) -> GeographicalIndication:
+    """One public GI with everything its page shows, in a fixed number of queries."""
+    return public_gis().prefetch_related(
+        "townships",
+        Prefetch("standards", queryset=public_standards().order_by("level", "code"), to_attr="public_standards"),
+    ).select_related("specification", "mark_image").get(slug=slug)
+
+
+def authorised_producers(gi: GeographicalIndication) -> QuerySet[Authorisation]:
+    return valid_authorisations().filter(geographical_indication=gi).order_by("producer__name")
+
+
+def filter_producers(
+    *, township: str = "", kind: str = "", family: str = "", q: str = ""
+) -> QuerySet[Producer]:
+    """The producer directory: filters by township id, type, product-family slug and name text."""
+    qs = public_producers().prefetch_related("product_families")
+    if township.isdigit():
+        qs = qs.filter(township_id=int(township))
+    if kind in Producer.Kind.values:
+        qs = qs.filter(kind=kind)
+    if family:
+        qs = qs.filter(product_families__slug=family)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q.strip()) | Q(address__icontains=q))
+    return qs.order_by("name").distinct()
+
+
+def filter_standards(*, level: str = "", status: str = "", family: str = "", q: str = "") -> QuerySet[Standard]:
+    qs = public_standards().prefetch_related("product_families").select_related("replaced_by")
+    if level in Standard.Level.values:
+        qs = qs.filter(level=level)
+    if status in Standard.Status.values:
+        qs = qs.filter(status=status)
+    if family:
+        qs = qs.filter(product_families__slug=family)
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(title__icontains=q))
+    return qs.order_by("level", "code").distinct()
+
+
+def home_summary() -> dict:
+    """Figures and lists the home page shows."""
+    families = ProductFamily.objects.filter(is_five_zi=True).annotate(
+        gi_count=Count("geographical_indications", filter=Q(geographical_indications__live=True), distinct=True)
+    )
+    return {
+        "families": families,
+        "featured_gis": public_gis().filter(status=GeographicalIndication.Status.REGISTERED)[:6],
+        "registry_counts": {
+            "gis": public_gis().count(),
+            "producers": public_producers().count(),
+            "authorisations": valid_authorisations().count(),
+            "standards": public_standards().count(),
+        },
+    }
+
+
+def townships_with_producers() -> QuerySet[Township]:
+    return Township.objects.all()

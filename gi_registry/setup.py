@@ -1,0 +1,99 @@
+"""Groups, their permissions and the moderation workflow: created after every ``migrate``.
+
+Permissions only exist after Django's own post_migrate handler has run, so this runs on
+post_migrate too (after it, see ``apps.py``) and is idempotent.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+REGISTRY_OFFICERS = "登记管理员"  # registry officers: keep the registry, approve what goes public
+BRAND_EDITORS = "品牌编辑"  # brand editors: pages only
+PRODUCERS = "生产主体"  # producer accounts: their own record (and later their own batches)
+
+REGISTRY_MODELS = ["geographicalindication", "producer", "authorisation", "standard"]
+WORKFLOW_NAME = "登记发布审核"
+
+
+def _perms(app_label: str, codenames: list[str]) -> list[Permission]:
+    perms = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    missing = set(codenames) - {p.codename for p in perms}
+    if missing:
+        raise RuntimeError(f"Missing permissions {sorted(missing)} in {app_label}")
+    return perms
+
+
+def officer_permissions() -> list[Permission]:
+    codenames = [
+        f"{action}_{model}"
+        for model in REGISTRY_MODELS
+        for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+    ]
+    codenames += ["add_township", "change_township", "view_township", "change_productfamily", "view_productfamily"]
+    return [
+        *_perms("gi_registry", codenames),
+        *_perms("wagtailadmin", ["access_admin"]),
+        *_perms("wagtaildocs", ["add_document", "change_document", "choose_document"]),
+        *_perms("wagtailimages", ["add_image", "change_image", "choose_image"]),
+    ]
+
+
+def brand_editor_permissions() -> list[Permission]:
+    return [
+        *_perms("wagtailadmin", ["access_admin"]),
+        *_perms("wagtaildocs", ["add_document", "change_document", "choose_document"]),
+        *_perms("wagtailimages", ["add_image", "change_image", "choose_image"]),
+    ]
+
+
+def producer_permissions() -> list[Permission]:
+    return [
+        *_perms("wagtailadmin", ["access_admin"]),
+        *_perms("gi_registry", ["change_producer", "view_producer"]),
+    ]
+
+
+@transaction.atomic
+def ensure_groups_and_workflow() -> None:
+    from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowContentType, WorkflowTask
+
+    officers, _ = Group.objects.get_or_create(name=REGISTRY_OFFICERS)
+    officers.permissions.add(*officer_permissions())
+    editors, _ = Group.objects.get_or_create(name=BRAND_EDITORS)
+    editors.permissions.add(*brand_editor_permissions())
+    producers, _ = Group.objects.get_or_create(name=PRODUCERS)
+    producers.permissions.add(*producer_permissions())
+
+    # Brand editors write pages under the home page; publishing is the officers' approval step.
+    home = Page.objects.filter(depth=2).first()
+    if home is not None:
+        for codename in ("add_page", "change_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=editors, page=home, permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore")
+            )
+
+    task = GroupApprovalTask.objects.filter(name="登记管理员审核").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name="登记管理员审核")
+    task.groups.add(officers)
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    for model in REGISTRY_MODELS:
+        content_type = ContentType.objects.get(app_label="gi_registry", model=model)
+        WorkflowContentType.objects.get_or_create(content_type=content_type, defaults={"workflow": workflow})
+
+
+def on_post_migrate(sender, using="default", **kwargs) -> None:
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from wagtail.models import Page
+    from wagtail.snippets.models import create_extra_permissions
+
+    # Other apps' permissions (and the snippets' publish/lock ones) are created by their own
+    # post_migrate handlers, which may not have run yet; both calls are idempotent.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    create_extra_permissions(apps.get_app_config("wagtailsnippets"), using=using)
+    if Page.objects.using(using).filter(depth=2).exists():
+        ensure_groups_and_workflow()
