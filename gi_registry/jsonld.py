@@ -3,7 +3,6 @@
 import json
 
 
-
 def _dump(data: dict) -> str:
     # Escape "<" so a value can never close the surrounding <script> element.
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
@@ -42,7 +41,11 @@ def producer_jsonld(producer, request) -> str:
         },
     }
     if producer.latitude is not None:
-        data["geo"] = {"@type": "GeoCoordinates", "latitude": float(producer.latitude), "longitude": float(producer.longitude)}
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(producer.latitude),
+            "longitude": float(producer.longitude),
+        }
     return _dump(data)
 
 

@@ -88,10 +88,12 @@ RESOURCES = {
         },
     ),
     "standards": Resource(
-        queryset=lambda: services.public_standards()
-        .select_related("replaced_by")
-        .prefetch_related("product_families", "geographical_indications")
-        .order_by("pk"),
+        queryset=lambda: (
+            services.public_standards()
+            .select_related("replaced_by")
+            .prefetch_related("product_families", "geographical_indications")
+            .order_by("pk")
+        ),
         fields={
             "id": lambda o: o.pk,
             "code": lambda o: o.code,

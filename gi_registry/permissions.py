@@ -15,7 +15,7 @@ class ProducerPermissionPolicy(ModelPermissionPolicy):
         return user.is_active and (user.is_superuser or user.has_perm("gi_registry.publish_producer"))
 
     def _owns(self, user, instance) -> bool:
-        return instance.pk is not None and instance.accounts.filter(pk=user.pk).exists()
+        return instance.pk is not None and self.model.objects.filter(pk=instance.pk, accounts=user).exists()
 
     def user_has_permission_for_instance(self, user, action, instance) -> bool:
         return self.user_has_any_permission_for_instance(user, [action], instance)

@@ -70,7 +70,9 @@ def ensure_groups_and_workflow() -> None:
     if home is not None:
         for codename in ("add_page", "change_page"):
             GroupPagePermission.objects.get_or_create(
-                group=editors, page=home, permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore")
+                group=editors,
+                page=home,
+                permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
             )
 
     task = GroupApprovalTask.objects.filter(name="登记管理员审核").first()

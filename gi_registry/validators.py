@@ -5,6 +5,7 @@ spreadsheet importer both call them, so a code is checked the same way wherever 
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -30,13 +31,13 @@ def credit_code_check_character(first17: str) -> str:
     Each of the first 17 characters has a value (its index in ``CREDIT_CODE_CHARSET``); the
     check value is ``31 - (Σ value × weight mod 31)``, with 31 written as ``0``.
     """
-    total = sum(CREDIT_CODE_CHARSET.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS))
+    total = sum(CREDIT_CODE_CHARSET.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
     return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
 
 
 def org_code_check_character(first8: str) -> str:
     """The 9th character of an organisation code (GB 11714-1997): ``11 - Σ mod 11``; 10 is X."""
-    total = sum(ORG_CODE_CHARSET.index(c) * w for c, w in zip(first8, ORG_CODE_WEIGHTS))
+    total = sum(ORG_CODE_CHARSET.index(c) * w for c, w in zip(first8, ORG_CODE_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
@@ -84,15 +85,16 @@ STANDARD_CODE_PATTERNS = {
     "group": re.compile(r"^T/[A-Z0-9]+ \d+(\.\d+)?-\d{4}$"),
     "enterprise": re.compile(r"^Q/[A-Z0-9]+ [A-Z0-9.]+-\d{4}$"),
 }
-_FULLWIDTH = str.maketrans({"／": "/", "－": "-", "—": "-", "–": "-", "　": " "})
+_DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "―": "-"})
 
 
 def normalise_standard_code(value: str) -> str:
     """Canonical spelling of a standard code: half-width, upper case, one space before the number.
 
-    ``db50/t1000—2020`` → ``DB50/T 1000-2020``.
+    ``db50/t1000—2020`` → ``DB50/T 1000-2020``; full-width characters (``ＤＢ５０／Ｔ``) are folded by
+    NFKC first, as Chinese input methods often produce them.
     """
-    code = (value or "").translate(_FULLWIDTH).upper().strip()
+    code = unicodedata.normalize("NFKC", value or "").translate(_DASHES).upper().strip()
     code = re.sub(r"\s+", " ", code)
     code = re.sub(r"\s*-\s*", "-", code)
     code = re.sub(r"\s*/\s*", "/", code)

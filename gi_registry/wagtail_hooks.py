@@ -1,7 +1,9 @@
 """The registry in the Wagtail admin: one "Registry" menu with a viewset per record type."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -10,7 +12,42 @@ from .models import Authorisation, GeographicalIndication, Producer, ProductFami
 OFFICER = "gi_registry.publish_producer"
 
 
-class GeographicalIndicationViewSet(SnippetViewSet):
+class OwnRecordsOnlyMixin:
+    """Refuse any view of one record that the permission policy does not allow for this user.
+
+    Wagtail's generic object views check model-level permissions only; a producer account holds
+    ``change_producer`` yet may act only on its own producer (see ``permissions.py``).
+    """
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy = policy_registry.get(obj)
+        if not policy.user_has_any_permission_for_instance(self.request.user, ["change", "view"], obj):
+            raise PermissionDenied
+        return obj
+
+
+def _own_records_only(viewset_cls: type[SnippetViewSet]) -> type[SnippetViewSet]:
+    """Put ``OwnRecordsOnlyMixin`` in front of every single-record view class of a viewset."""
+    not_single_record = {"add_view_class", "preview_on_add_view_class", "copy_view_class", "index_view_class"}
+    for name in dir(viewset_cls):
+        view_class = getattr(viewset_cls, name)
+        if name.endswith("_view_class") and hasattr(view_class, "get_object") and name not in not_single_record:
+            setattr(viewset_cls, name, type(view_class.__name__, (OwnRecordsOnlyMixin, view_class), {}))
+    return viewset_cls
+
+
+class RegistryViewSet(SnippetViewSet):
+    """Admin listing search goes through the ORM (``icontains``) over ``search_fields``: it finds
+    any Chinese substring ("山羊" in "梁平山羊"), which a full-text index without segmentation
+    does not."""
+
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class GeographicalIndicationViewSet(RegistryViewSet):
     model = GeographicalIndication
     icon = "pick"
     menu_label = _("Geographical indications")
@@ -33,11 +70,15 @@ class GeographicalIndicationViewSet(SnippetViewSet):
     ]
     export_filename = "geographical-indications"
     search_fields = ["name", "registration_number", "holder"]
-    inspect_view_enabled = True
-    copy_view_enabled = False
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("product_family")],
+            [
+                FieldPanel("name"),
+                FieldPanel("name_en"),
+                FieldPanel("slug"),
+                FieldPanel("kind"),
+                FieldPanel("product_family"),
+            ],
             heading=_("Name and kind"),
         ),
         MultiFieldPanel(
@@ -70,7 +111,8 @@ class GeographicalIndicationViewSet(SnippetViewSet):
     ]
 
 
-class ProducerViewSet(SnippetViewSet):
+@_own_records_only
+class ProducerViewSet(RegistryViewSet):
     model = Producer
     icon = "group"
     menu_label = _("Producers")
@@ -79,8 +121,6 @@ class ProducerViewSet(SnippetViewSet):
     list_export = ["name", "credit_code", "kind", "township", "address", "status", "is_demo"]
     export_filename = "producers"
     search_fields = ["name", "credit_code", "address"]
-    inspect_view_enabled = True
-    copy_view_enabled = False
     edit_handler = TabbedInterface(
         [
             ObjectList(
@@ -115,16 +155,25 @@ class ProducerViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return self.permission_policy.instances_user_has_any_permission_for(request.user, ["change", "view"]).select_related(
-            "township"
-        )
+        return self.permission_policy.instances_user_has_any_permission_for(
+            request.user, ["change", "view"]
+        ).select_related("township")
 
 
-class AuthorisationViewSet(SnippetViewSet):
+class AuthorisationViewSet(RegistryViewSet):
     model = Authorisation
     icon = "doc-full-inverse"
     menu_label = _("Authorisations")
-    list_display = ["number", "producer", "geographical_indication", "valid_from", "valid_until", "status", "yearly_quota", "live"]
+    list_display = [
+        "number",
+        "producer",
+        "geographical_indication",
+        "valid_from",
+        "valid_until",
+        "status",
+        "yearly_quota",
+        "live",
+    ]
     list_filter = ["status", "geographical_indication", "is_demo"]
     list_export = [
         "number",
@@ -139,8 +188,6 @@ class AuthorisationViewSet(SnippetViewSet):
     ]
     export_filename = "authorisations"
     search_fields = ["number", "producer__name"]
-    inspect_view_enabled = True
-    copy_view_enabled = False
     panels = [
         FieldPanel("number"),
         FieldPanel("producer"),
@@ -157,17 +204,25 @@ class AuthorisationViewSet(SnippetViewSet):
         return Authorisation.objects.select_related("producer", "geographical_indication")
 
 
-class StandardViewSet(SnippetViewSet):
+class StandardViewSet(RegistryViewSet):
     model = Standard
     icon = "doc-full"
     menu_label = _("Standards")
     list_display = ["code", "title", "level", "status", "implemented_on", "is_demo", "live"]
     list_filter = ["level", "status", "product_families", "is_demo"]
-    list_export = ["code", "title", "level", "status", "issuing_body", "issued_on", "implemented_on", "replaced_by", "is_demo"]
+    list_export = [
+        "code",
+        "title",
+        "level",
+        "status",
+        "issuing_body",
+        "issued_on",
+        "implemented_on",
+        "replaced_by",
+        "is_demo",
+    ]
     export_filename = "standards"
     search_fields = ["code", "title"]
-    inspect_view_enabled = True
-    copy_view_enabled = False
     panels = [
         FieldPanel("code"),
         FieldPanel("title"),
@@ -184,7 +239,7 @@ class StandardViewSet(SnippetViewSet):
     ]
 
 
-class TownshipViewSet(SnippetViewSet):
+class TownshipViewSet(RegistryViewSet):
     model = Township
     icon = "site"
     menu_label = _("Townships")
@@ -193,7 +248,7 @@ class TownshipViewSet(SnippetViewSet):
     search_fields = ["name", "name_en"]
 
 
-class ProductFamilyViewSet(SnippetViewSet):
+class ProductFamilyViewSet(RegistryViewSet):
     model = ProductFamily
     icon = "tag"
     menu_label = _("Product families")

@@ -9,9 +9,7 @@ from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, Workfl
 from wagtail.search import index
 
 
-class RegistryRecord(
-    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
-):
+class RegistryRecord(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
     """Abstract base of GIs, producers, authorisations and standards.
 
     Records are edited as drafts and go public only when published (directly by a registry

@@ -91,7 +91,10 @@ class GeographicalIndication(RegistryRecord):
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED)
     townships = ParentalManyToManyField(
-        "gi_registry.Township", verbose_name=_("protected townships"), blank=True, related_name="geographical_indications"
+        "gi_registry.Township",
+        verbose_name=_("protected townships"),
+        blank=True,
+        related_name="geographical_indications",
     )
     protected_area = models.TextField(_("protected area"), blank=True, help_text=_("产地范围, as announced."))
     protected_area_geojson = models.JSONField(

@@ -66,7 +66,12 @@ class Standard(RegistryRecord):
     )
     scope = models.TextField(_("scope"), blank=True)
     pdf = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("PDF"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtaildocs.Document",
+        verbose_name=_("PDF"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     _revisions = revisions_relation("standard")

@@ -45,19 +45,22 @@ def valid_authorisations(day: datetime.date | None = None) -> QuerySet[Authorisa
 
 def gi_detail(slug: str) -> GeographicalIndication:
     """One public GI with everything its page shows, in a fixed number of queries."""
-    return public_gis().prefetch_related(
-        "townships",
-        Prefetch("standards", queryset=public_standards().order_by("level", "code"), to_attr="public_standards"),
-    ).select_related("specification", "mark_image").get(slug=slug)
+    return (
+        public_gis()
+        .prefetch_related(
+            "townships",
+            Prefetch("standards", queryset=public_standards().order_by("level", "code"), to_attr="public_standards"),
+        )
+        .select_related("specification", "mark_image")
+        .get(slug=slug)
+    )
 
 
 def authorised_producers(gi: GeographicalIndication) -> QuerySet[Authorisation]:
     return valid_authorisations().filter(geographical_indication=gi).order_by("producer__name")
 
 
-def filter_producers(
-    *, township: str = "", kind: str = "", family: str = "", q: str = ""
-) -> QuerySet[Producer]:
+def filter_producers(*, township: str = "", kind: str = "", family: str = "", q: str = "") -> QuerySet[Producer]:
     """The producer directory: filters by township id, type, product-family slug and name text."""
     qs = public_producers().prefetch_related("product_families")
     if township.isdigit():

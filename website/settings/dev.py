@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 TRACE_SIGNING_KEYS = env("TRACE_SIGNING_KEYS", default="dev1:dev-only-trace-signing-key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
