@@ -32,3 +32,35 @@ def producer_user(db):
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.invalid", "pw-for-tests-only")
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian chromium; skipped where there is none, unless REQUIRE_BROWSER=1 (CI)."""
+    import os
+
+    from browser import chromium_available, launch
+
+    if not chromium_available():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but chromium is not installed")
+        pytest.skip("chromium is not installed (scripts/ensure-browser.sh installs it)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between page actions are still plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests leave their screenshots for people to look at."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "screenshots"
+    path.mkdir(exist_ok=True)
+    return path

@@ -63,6 +63,7 @@ class ProducerFactory(factory.django.DjangoModelFactory):
     def product_families(self, create, extracted, **kwargs):
         if create and extracted:
             self.product_families.set(extracted)
+            self.save()  # a ParentalManyToManyField is written on save
 
 
 class AuthorisationFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
 """The registry in the Wagtail admin: one "Registry" menu with a viewset per record type."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -7,6 +8,7 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 
 OFFICER = "gi_registry.publish_producer"
@@ -77,7 +79,7 @@ class GeographicalIndicationViewSet(RegistryViewSet):
                 FieldPanel("name_en"),
                 FieldPanel("slug"),
                 FieldPanel("kind"),
-                FieldPanel("product_family"),
+                FieldPanel("product_family", widget=forms.Select),
             ],
             heading=_("Name and kind"),
         ),
@@ -91,7 +93,7 @@ class GeographicalIndicationViewSet(RegistryViewSet):
             heading=_("Registration"),
         ),
         MultiFieldPanel(
-            [FieldPanel("townships"), FieldPanel("protected_area"), FieldPanel("protected_area_geojson")],
+            [FieldPanel("townships", widget=forms.CheckboxSelectMultiple), FieldPanel("protected_area"), FieldPanel("protected_area_geojson")],
             heading=_("Protected area"),
         ),
         MultiFieldPanel(
@@ -128,10 +130,10 @@ class ProducerViewSet(RegistryViewSet):
                     FieldPanel("name"),
                     FieldPanel("credit_code"),
                     FieldPanel("kind"),
-                    FieldPanel("township"),
+                    FieldPanel("township", widget=forms.Select),
                     FieldPanel("address"),
                     FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-                    FieldPanel("product_families"),
+                    FieldPanel("product_families", widget=forms.CheckboxSelectMultiple),
                     FieldPanel("description"),
                     FieldPanel("website"),
                 ],
@@ -232,7 +234,7 @@ class StandardViewSet(RegistryViewSet):
         FieldRowPanel([FieldPanel("issued_on"), FieldPanel("implemented_on")]),
         FieldPanel("replaced_by"),
         FieldPanel("geographical_indications"),
-        FieldPanel("product_families"),
+        FieldPanel("product_families", widget=forms.CheckboxSelectMultiple),
         FieldPanel("scope"),
         FieldPanel("pdf"),
         FieldPanel("is_demo"),
@@ -266,6 +268,7 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
         StandardViewSet,
         TownshipViewSet,
         ProductFamilyViewSet,
+        RegistryImportViewSet,
     )
 
 
