@@ -41,6 +41,9 @@ them. The command is for demo and development machines only: never run it agains
 
 import datetime
 
+from .setup import BRAND_EDITORS, REGISTRY_OFFICERS
+from .setup import PRODUCERS as PRODUCER_ACCOUNTS
+
 BASE_DATE = datetime.date(2026, 1, 1)
 DEFAULT_DEMO_PASSWORD = "liangping-demo"  # noqa: S105 — documented demo-only password
 
@@ -588,8 +591,8 @@ HOME_PAGE = {
 
 DEMO_USERS = [
     ("admin", None, True, "演示超级管理员"),
-    ("officer", "登记管理员", False, "演示登记管理员"),
-    ("editor", "品牌编辑", False, "演示品牌编辑"),
-    ("producer", "生产主体", False, "演示生产主体账号"),
+    ("officer", REGISTRY_OFFICERS, False, "演示登记管理员"),
+    ("editor", BRAND_EDITORS, False, "演示品牌编辑"),
+    ("producer", PRODUCER_ACCOUNTS, False, "演示生产主体账号"),
 ]
 DEMO_PRODUCER_ACCOUNT_FOR = "93500155MA9000011Q"  # 梁平区礼让镇川西柚子专业合作社

@@ -16,4 +16,5 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["*"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not keep connections)
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
