@@ -93,7 +93,11 @@ class GeographicalIndicationViewSet(RegistryViewSet):
             heading=_("Registration"),
         ),
         MultiFieldPanel(
-            [FieldPanel("townships", widget=forms.CheckboxSelectMultiple), FieldPanel("protected_area"), FieldPanel("protected_area_geojson")],
+            [
+                FieldPanel("townships", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("protected_area"),
+                FieldPanel("protected_area_geojson"),
+            ],
             heading=_("Protected area"),
         ),
         MultiFieldPanel(

@@ -41,3 +41,12 @@ class ContentPage(Page):
 
     class Meta:
         verbose_name = _("content page")
+
+
+class ContentVersion(models.Model):
+    """A counter bumped whenever public content changes; part of every cached page's key."""
+
+    counter = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content version")

@@ -12,7 +12,10 @@ from gi_registry.models import Producer, Township
 # serialized_rollback: a transactional test flushes the tables, the migrations' reference data with them
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-POLYGON = {"type": "Polygon", "coordinates": [[[107.55, 30.55], [107.95, 30.6], [107.9, 30.85], [107.6, 30.8], [107.55, 30.55]]]}
+POLYGON = {
+    "type": "Polygon",
+    "coordinates": [[[107.55, 30.55], [107.95, 30.6], [107.9, 30.85], [107.6, 30.8], [107.55, 30.55]]],
+}
 
 
 def test_officer_adds_publishes_and_public_directory_shows_it(live_server, browser, officer, screenshot_dir):
@@ -57,7 +60,9 @@ def test_public_pages_screenshots(live_server, browser, screenshot_dir):
     gi.townships.set(Township.objects.all()[:8])
     gi.save()
     for i in range(4):
-        AuthorisationFactory(geographical_indication=gi, producer=ProducerFactory(name=f"梁平区示例柚子专业合作社{i}", is_demo=True))
+        AuthorisationFactory(
+            geographical_indication=gi, producer=ProducerFactory(name=f"梁平区示例柚子专业合作社{i}", is_demo=True)
+        )
     standard = StandardFactory(code="DB50/T 1001-2024", title="梁平柚栽培技术规程", is_demo=True)
     standard.geographical_indications.add(gi)
     standard.save()

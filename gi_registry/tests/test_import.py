@@ -27,7 +27,15 @@ from gi_registry.factories import (
     make_credit_code,
 )
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, Standard
-from gi_registry.services.importer import ImportFileError, read_table, run_import
+from gi_registry.services.importer import (
+    CellError,
+    ImportFileError,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    read_table,
+    run_import,
+)
 from gi_registry.setup import PRODUCERS, REGISTRY_OFFICERS
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +78,13 @@ def english():
     """Messages are asserted in English (the msgids); the site's default language is Chinese."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def staging(settings, tmp_path):
+    """Uploads waiting for confirmation go to a per-test folder."""
+    settings.REGISTRY_IMPORT_STAGING_DIR = str(tmp_path / "staging")
+    return tmp_path / "staging"
 
 
 def english_admin(user):
@@ -127,14 +142,15 @@ def test_a_changed_row_updates_and_publishes_a_new_revision():
     import_bytes("producers", producers_csv())
     coop = Producer.objects.get(credit_code=CODE_A)
     revisions = coop.revisions.count()
-    data = csv_bytes([["credit_code", "address", "status"], [CODE_A, "礼让镇川西村3组", "暂停"]])
+    data = csv_bytes([["credit_code", "address", "status", "产品类别"], [CODE_A, "礼让镇川西村3组", "暂停", "鸭子"]])
 
     report = import_bytes("producers", data)
 
     assert [r.action for r in report.rows] == ["update"]
-    assert "Address" in report.rows[0].changes
+    assert {"Address", "Status", "Product families"} <= set(report.rows[0].changes)
     coop.refresh_from_db()
     assert coop.address == "礼让镇川西村3组" and coop.status == Producer.Status.SUSPENDED
+    assert list(coop.product_families.all()) == [family("duck")]
     assert coop.name == "梁平区礼让柚子专业合作社"  # columns not in the file are left alone
     assert coop.revisions.count() == revisions + 1 and coop.live and not coop.has_unpublished_changes
 
@@ -193,8 +209,8 @@ def test_invalid_credit_code_check_character_is_reported():
 def test_gb18030_csv_with_chinese_headers_and_labels():
     data = csv_bytes(
         [
-            ["统一社会信用代码", "名称", "类型", "乡镇", "产品类别", "纬度", "经度", "公开联系方式"],
-            [CODE_A, "梁平区竹山笋子家庭农场", "家庭农场", "竹山", "笋子、其他", "30.6712345", "107.8"],
+            ["统一社会信用代码", "名称", "类型", "乡镇", "产品类别", "纬度", "经度", "公开联系方式", "备注"],
+            [CODE_A, "梁平区竹山笋子家庭农场", "家庭农场", "竹山", "笋子、其他", "30.6712345", "107.8", "", "新"],
         ],
         encoding="gb18030",
     )
@@ -202,6 +218,7 @@ def test_gb18030_csv_with_chinese_headers_and_labels():
     report = import_bytes("producers", data, "名录.csv")
 
     assert report.ok, report.error_lines()
+    assert "备注" in report.notes[0]  # an unknown column is named, not silently dropped
     farm = Producer.objects.get(credit_code=CODE_A)
     assert farm.name == "梁平区竹山笋子家庭农场" and farm.kind == Producer.Kind.FAMILY_FARM
     assert farm.township.name == "竹山镇"
@@ -344,6 +361,17 @@ def test_record_with_unpublished_draft_is_not_overwritten():
     assert producer.name == "原名" and producer.get_latest_revision_as_object().name == "草稿名"
 
 
+def test_locked_record_is_not_overwritten(officer):
+    colleague = User.objects.create_user("colleague")
+    producer = ProducerFactory(credit_code=CODE_A, name="原名", locked=True, locked_by=colleague)
+
+    report = import_bytes("producers", csv_bytes([["credit_code", "name"], [CODE_A, "导入名"]]), user=officer)
+
+    assert "locked by colleague" in report.error_rows[0].messages[0]
+    producer.refresh_from_db()
+    assert producer.name == "原名"
+
+
 def test_duplicate_keys_and_missing_key_column_are_refused():
     duplicate = csv_bytes([PRODUCER_HEADER, [CODE_A, "甲", "企业", "礼让镇"], [CODE_A.lower(), "乙", "企业", "礼让镇"]])
     report = import_bytes("producers", duplicate)
@@ -374,6 +402,52 @@ def test_too_large_and_too_long_files_are_refused():
         read_table(io.BytesIO(b"a,b\n" + b"1,2\n" * 100), "big.csv", max_bytes=200)
     with pytest.raises(ImportFileError, match="more than 3 rows"):
         read_table(io.BytesIO(b"a,b\n" + b"1,2\n" * 4), "long.csv", max_rows=3)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "spelling", "value"),
+    [
+        (Producer, "kind", "专业合作社", "cooperative"),
+        (Producer, "kind", "Cooperative (专业合作社)", "cooperative"),
+        (Producer, "kind", "个体户", "individual"),
+        (Producer, "kind", " FAMILY_FARM ", "family_farm"),
+        (Standard, "level", "地方标准", "local"),
+        (Standard, "level", "DB50/T", "local"),
+        (Standard, "level", "ＧＢ／Ｔ", "national"),
+        (Standard, "level", "NY/T", "industry"),
+        (Standard, "status", "废止", "withdrawn"),
+        (Authorisation, "status", "已过期", "expired"),
+    ],
+)
+def test_choice_spellings(model, field, spelling, value):
+    assert parse_choice(model, field, spelling) == value
+
+
+def test_unknown_choice_lists_the_choices():
+    with pytest.raises(CellError, match="Enterprise"):
+        parse_choice(Producer, "kind", "沙龙")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "2024-05-01",
+        "2024/5/1",
+        "2024.05.01",
+        "2024年5月1日",
+        "20240501",
+        "2024-05-01 00:00:00",
+        45413,
+        datetime.datetime(2024, 5, 1),
+    ],
+)
+def test_date_spellings(cell):
+    assert parse_date(cell) == datetime.date(2024, 5, 1)
+
+
+@pytest.mark.parametrize(("cell", "value"), [("是", True), ("否", False), ("TRUE", True), ("0", False), (1.0, True)])
+def test_yes_no_spellings(cell, value):
+    assert parse_bool(cell) is value
 
 
 # -- the management command ----------------------------------------------------------------------
@@ -439,7 +513,7 @@ def upload(client, data, filename="producers.csv", kind="producers"):
     return client.post(UPLOAD_URL, {"kind": kind, "file": SimpleUploadedFile(filename, data)})
 
 
-def test_officer_uploads_previews_and_confirms(client, officer):
+def test_officer_uploads_previews_and_confirms(client, officer, staging):
     client.force_login(officer)
     assert reverse("registry_import:upload") == UPLOAD_URL
     assert client.get(UPLOAD_URL).status_code == 200
@@ -461,6 +535,7 @@ def test_officer_uploads_previews_and_confirms(client, officer):
     again = client.post(reverse("registry_import:confirm"), {"token": token})  # the token is spent
     assert again.status_code == 302 and again.url == UPLOAD_URL
     assert Revision.objects.count() == 2
+    assert not any(staging.iterdir())  # the staged upload is deleted once imported
 
 
 def test_preview_with_a_bad_row_offers_no_confirmation(client, officer):
@@ -486,6 +561,29 @@ def test_another_users_token_is_refused(client, officer):
 
     assert response.status_code == 302 and response.url == UPLOAD_URL
     assert not Producer.objects.exists()
+
+
+def test_confirm_after_the_data_changed_writes_nothing_and_shows_why(client, officer):
+    client.force_login(officer)
+    gi = GeographicalIndicationFactory(name="梁平柚")
+    producer = ProducerFactory()
+    data = csv_bytes(
+        [
+            ["授权编号", "统一社会信用代码", "地理标志", "有效期起", "有效期至"],
+            ["LPGI-2025-301", producer.credit_code, "梁平柚", "2025-01-01", "2026-12-31"],
+        ]
+    )
+    html = upload(client, data, kind="authorisations").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    GeographicalIndication.objects.filter(pk=gi.pk).update(status=GeographicalIndication.Status.SUSPENDED)
+
+    response = client.post(reverse("registry_import:confirm"), {"token": token})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-import-errors" in html and "Only a registered GI can be authorised" in html
+    assert 'name="token"' not in html
+    assert not Authorisation.objects.exists()
 
 
 def test_template_download_has_the_chinese_headers(client, officer):

@@ -68,7 +68,10 @@ def test_producer_directory_filters(client):
     assert names(family="duck") == {"金带鸭子食品公司"}
     assert names(kind="cooperative") == {"礼让柚子合作社"}
     assert names(q="鸭子") == {"金带鸭子食品公司"}
-    assert names(township="not-a-number", kind="<script>", family="nope") in ({"礼让柚子合作社", "金带鸭子食品公司"}, set())
+    assert names(township="not-a-number", kind="<script>", family="nope") in (
+        {"礼让柚子合作社", "金带鸭子食品公司"},
+        set(),
+    )
 
 
 def test_producer_page_hides_contact_unless_public(client):

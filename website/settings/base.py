@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "website.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,6 +148,31 @@ SEARCH_URL = env("SEARCH_URL", default="")
 LOGIN_URL = "wagtailadmin_login"
 
 REGISTRY_PAGE_SIZE = 20
+
+# Whole-page cache for anonymous visitors (website/cache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_EXCLUDE = [
+    "/admin",
+    "/t/",
+    "/T/",
+    "/api/v1/trace",
+    "/01/",
+    "/documents",
+    "/i18n",
+    "/healthz",
+    "/static",
+    "/media",
+]
+PAGE_CACHE_MODELS = [
+    "gi_registry.GeographicalIndication",
+    "gi_registry.Producer",
+    "gi_registry.Authorisation",
+    "gi_registry.Standard",
+    "gi_registry.Township",
+    "gi_registry.ProductFamily",
+    "wagtailcore.Page",
+    "wagtailcore.Site",
+]
 
 LOGGING = {
     "version": 1,

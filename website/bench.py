@@ -1,0 +1,159 @@
+"""Side-by-side HTTP benchmarks: serve the site with gunicorn on loopback and load it.
+
+Machines here are shared and noisy, so every figure is measured against a bare Django view
+(``/healthz``) served by the same server in the same run, in interleaved rounds, and reported
+as medians and ratios rather than lone absolute times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+BARE_PATH = "/healthz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2, threads: int = 4) -> Iterator[str]:
+    """Serve this project with gunicorn on 127.0.0.1, with the settings in use, DEBUG off."""
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"], "DEBUG": "0"}
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    gunicorn_bin = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(  # noqa: S603 (fixed arguments, loopback only)
+        [
+            str(gunicorn_bin),
+            "website.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--worker-class=gthread",
+            "--log-level=warning",
+            "--keep-alive=30",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", BARE_PATH)
+                if conn.getresponse().status == 200:
+                    break
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn exited before it answered")
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not answer within 60 s")
+        yield base
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+
+
+@dataclass
+class Result:
+    path: str
+    latencies: list[float] = field(default_factory=list)
+    round_rps: list[float] = field(default_factory=list)
+    errors: int = 0
+    bytes: int = 0
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(self.round_rps) if self.round_rps else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def _load(base: str, path: str, requests: int, concurrency: int, result: Result) -> float:
+    """Send ``requests`` GETs over ``concurrency`` keep-alive connections; return requests/second."""
+    host, port = base.removeprefix("http://").split(":")
+    per_worker = [requests // concurrency + (1 if i < requests % concurrency else 0) for i in range(concurrency)]
+    lock = threading.Lock()
+
+    def worker(count: int) -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        latencies, errors, size = [], 0, 0
+        for _ in range(count):
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+                response = conn.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    errors += 1
+                size = len(body)
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+                conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            latencies.append(time.perf_counter() - start)
+        conn.close()
+        with lock:
+            result.latencies.extend(latencies)
+            result.errors += errors
+            result.bytes = size
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in per_worker if n]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return requests / (time.perf_counter() - start)
+
+
+def compare(
+    base: str, paths: dict[str, str], *, requests: int, concurrency: int, rounds: int, progress=None
+) -> dict[str, Result]:
+    """Interleave rounds over the bare view and every page so noise hits them alike."""
+    targets = {"bare": BARE_PATH, **paths}
+    results = {name: Result(path) for name, path in targets.items()}
+    for name, path in targets.items():  # warm-up: caches, connections, lazy imports
+        _load(base, path, min(50, requests), min(4, concurrency), Result(path))
+    for round_no in range(1, rounds + 1):
+        for name, path in targets.items():
+            results[name].round_rps.append(_load(base, path, requests, concurrency, results[name]))
+        if progress:
+            progress(round_no, rounds)
+    return results
+
+
+def report(results: dict[str, Result]) -> list[str]:
+    bare = results["bare"].rps or 1.0
+    lines = [f"{'target':<14}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'KB':>7}  path"]
+    for name, r in results.items():
+        lines.append(
+            f"{name:<14}{r.rps:>9.0f}{r.rps / bare:>8.0%}{r.percentile(50):>9.1f}{r.percentile(99):>9.1f}"
+            f"{r.errors:>8}{r.bytes / 1024:>7.1f}  {r.path}"
+        )
+    return lines

@@ -1,0 +1,76 @@
+"""Whole-page cache for anonymous visitors, invalidated by a content version.
+
+Public pages are read far more often than the registry changes, and the consumer on a weak
+rural link should not wait for a query plan. Every cached page's key carries the current
+``ContentVersion``; any save, publish or delete of a public record bumps it, so a change shows
+at once on every page in every worker process, whatever the cache backend (the version lives
+in the database, not in a per-process cache).
+
+Only anonymous ``GET``/``HEAD`` requests without a session cookie are cached, and only ``200``
+responses that set no cookie and are not marked private. Trace pages (which log scans), the
+admin and the APIs that write are never cached (``PAGE_CACHE_EXCLUDE``).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponse
+
+from .models import ContentVersion
+
+HEADER = "X-Page-Cache"
+
+
+def current_version() -> int:
+    return ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+
+
+def bump_version(**kwargs) -> None:
+    """Signal receiver: something public changed, so every cached page is stale."""
+    if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def _cacheable_request(request) -> bool:
+    if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE))
+
+
+def _cacheable_response(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{current_version()}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", HEADER.lower())]
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            response[HEADER] = "miss"
+        return response
