@@ -14,6 +14,15 @@ PRODUCERS = "生产主体"  # producer accounts: their own record (and later the
 
 REGISTRY_MODELS = ["geographicalindication", "producer", "authorisation", "standard"]
 WORKFLOW_NAME = "登记发布审核"
+# Batches and their events: producers register their own (gi_registry.trace.permissions narrows them).
+TRACE_PRODUCER_CODENAMES = [
+    "add_batch",
+    "change_batch",
+    "view_batch",
+    "add_traceevent",
+    "change_traceevent",
+    "view_traceevent",
+]
 
 
 def _perms(app_label: str, codenames: list[str]) -> list[Permission]:
@@ -31,6 +40,7 @@ def officer_permissions() -> list[Permission]:
         for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
     ]
     codenames += ["add_township", "change_township", "view_township", "change_productfamily", "view_productfamily"]
+    codenames += TRACE_PRODUCER_CODENAMES + ["delete_traceevent", "view_tracecode", "view_scan"]
     return [
         *_perms("gi_registry", codenames),
         *_perms("wagtailadmin", ["access_admin"]),
@@ -50,7 +60,7 @@ def brand_editor_permissions() -> list[Permission]:
 def producer_permissions() -> list[Permission]:
     return [
         *_perms("wagtailadmin", ["access_admin"]),
-        *_perms("gi_registry", ["change_producer", "view_producer"]),
+        *_perms("gi_registry", ["change_producer", "view_producer", *TRACE_PRODUCER_CODENAMES]),
     ]
 
 

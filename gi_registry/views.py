@@ -9,6 +9,9 @@ from . import services
 from .jsonld import gi_jsonld, producer_jsonld, standard_jsonld
 from .models import GeographicalIndication, Producer, ProductFamily, Standard, Township
 
+#: the GI page lists this many authorised producers and links to the directory for the rest
+GI_PAGE_PRODUCERS = 50
+
 
 def _page(request, queryset):
     paginator = Paginator(queryset, settings.REGISTRY_PAGE_SIZE)
@@ -37,7 +40,8 @@ def gi_detail(request, slug):
         "gi_registry/gi_detail.html",
         {
             "gi": gi,
-            "authorisations": authorisations,
+            "authorisations": authorisations[:GI_PAGE_PRODUCERS],
+            "authorisation_count": authorisations.count(),
             "polygon_svg": gi_polygon_svg(gi.protected_area_geojson),
             "jsonld": gi_jsonld(gi, request),
         },
@@ -45,7 +49,7 @@ def gi_detail(request, slug):
 
 
 def producer_directory(request):
-    filters = {key: request.GET.get(key, "").strip()[:100] for key in ("township", "kind", "family", "q")}
+    filters = {key: request.GET.get(key, "").strip()[:100] for key in ("township", "kind", "family", "gi", "q")}
     page = _page(request, services.filter_producers(**filters))
     return render(
         request,

@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
+from .trace.admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
 
 OFFICER = "gi_registry.publish_producer"
 
@@ -273,6 +274,9 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
         TownshipViewSet,
         ProductFamilyViewSet,
         RegistryImportViewSet,
+        _own_records_only(BatchViewSet),
+        _own_records_only(TraceEventViewSet),
+        TraceAdminViewSet,
     )
 
 

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

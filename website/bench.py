@@ -32,10 +32,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 2, threads: int = 4) -> Iterator[str]:
+def gunicorn(workers: int = 2, threads: int = 4, extra_env: dict | None = None) -> Iterator[str]:
     """Serve this project with gunicorn on 127.0.0.1, with the settings in use, DEBUG off."""
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"], "DEBUG": "0"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
+        "DEBUG": "0",
+        **(extra_env or {}),
+    }
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(  # noqa: S603 (fixed arguments, loopback only)
@@ -86,6 +91,17 @@ class Result:
     @property
     def rps(self) -> float:
         return statistics.median(self.round_rps) if self.round_rps else 0.0
+
+    def as_dict(self, bare_rps: float) -> dict:
+        return {
+            "path": self.path,
+            "rps": self.rps,
+            "ratio": self.rps / bare_rps,
+            "p50_ms": self.percentile(50),
+            "p99_ms": self.percentile(99),
+            "errors": self.errors,
+            "bytes": self.bytes,
+        }
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -138,7 +154,7 @@ def compare(
     """Interleave rounds over the bare view and every page so noise hits them alike."""
     targets = {"bare": BARE_PATH, **paths}
     results = {name: Result(path) for name, path in targets.items()}
-    for name, path in targets.items():  # warm-up: caches, connections, lazy imports
+    for path in targets.values():  # warm-up: caches, connections, lazy imports
         _load(base, path, min(50, requests), min(4, concurrency), Result(path))
     for round_no in range(1, rounds + 1):
         for name, path in targets.items():

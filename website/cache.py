@@ -12,6 +12,8 @@ admin and the APIs that write are never cached (``PAGE_CACHE_EXCLUDE``).
 """
 
 import hashlib
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,14 +25,26 @@ from .models import ContentVersion
 HEADER = "X-Page-Cache"
 
 
+_memo = threading.local()
+
+
 def current_version() -> int:
-    return ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+    """The content version, read from the database at most every PAGE_CACHE_VERSION_TTL seconds
+    per thread: a change made in another process shows within that time, one made in this
+    process at once (``bump_version`` forgets the memo)."""
+    now = time.monotonic()
+    if getattr(_memo, "expires", 0) > now:
+        return _memo.version
+    _memo.version = ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+    _memo.expires = now + settings.PAGE_CACHE_VERSION_TTL
+    return _memo.version
 
 
 def bump_version(**kwargs) -> None:
     """Signal receiver: something public changed, so every cached page is stale."""
     if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+    _memo.expires = 0
 
 
 def _cacheable_request(request) -> bool:

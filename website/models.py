@@ -50,3 +50,6 @@ class ContentVersion(models.Model):
 
     class Meta:
         verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return str(self.counter)

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from gi_registry import opendata
+from search.urls import api_urlpatterns as search_api_urlpatterns
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -22,10 +23,13 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Trace pages, the trace API and GS1 Digital Link: printed on labels, so never language-prefixed.
+    path("", include("gi_registry.trace.urls")),
     *(
         path(f"api/v1/registry/{name}", opendata.registry_list, {"resource_name": name}, name=f"registry_api_{name}")
         for name in opendata.RESOURCES
     ),
+    *search_api_urlpatterns,
 ]
 
 if settings.DEBUG:
@@ -34,6 +38,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("", include("search.urls")),
     path("", include("gi_registry.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

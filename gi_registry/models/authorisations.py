@@ -72,6 +72,9 @@ class Authorisation(RegistryRecord):
     class Meta:
         ordering = ["-valid_from", "number"]
         verbose_name = _("authorisation")
+        indexes = [
+            models.Index(fields=["geographical_indication", "status", "valid_until"], name="authorisation_gi_validity")
+        ]
         verbose_name_plural = _("authorisations")
 
     def __str__(self) -> str:
@@ -89,6 +92,12 @@ class Authorisation(RegistryRecord):
             and self.valid_from <= day <= self.valid_until
             and self.geographical_indication.is_registered_on(day)
         )
+
+    def remaining_quota(self, year: int | None = None) -> int:
+        """Codes that may still be issued under this authorisation in ``year`` (this year, Asia/Shanghai)."""
+        from ..trace.issuance import remaining_quota
+
+        return remaining_quota(self, year)
 
     def clean(self) -> None:
         super().clean()

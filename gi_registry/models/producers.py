@@ -98,6 +98,7 @@ class Producer(RegistryRecord):
     class Meta:
         ordering = ["name"]
         verbose_name = _("producer")
+        indexes = [models.Index(fields=["live", "name"], name="producer_live_name")]
         verbose_name_plural = _("producers")
 
     def __str__(self) -> str:

@@ -91,6 +91,7 @@ class Standard(RegistryRecord):
     class Meta:
         ordering = ["level", "code"]
         verbose_name = _("standard")
+        indexes = [models.Index(fields=["live", "level", "code"], name="standard_live_level_code")]
         verbose_name_plural = _("standards")
 
     def __str__(self) -> str:

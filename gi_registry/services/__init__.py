@@ -11,7 +11,7 @@ import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ..models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
+from ..models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
 
 
 def public_gis() -> QuerySet[GeographicalIndication]:
@@ -60,18 +60,25 @@ def authorised_producers(gi: GeographicalIndication) -> QuerySet[Authorisation]:
     return valid_authorisations().filter(geographical_indication=gi).order_by("producer__name")
 
 
-def filter_producers(*, township: str = "", kind: str = "", family: str = "", q: str = "") -> QuerySet[Producer]:
-    """The producer directory: filters by township id, type, product-family slug and name text."""
+def filter_producers(
+    *, township: str = "", kind: str = "", family: str = "", gi: str = "", q: str = ""
+) -> QuerySet[Producer]:
+    """The producer directory: filters by township id, type, product-family slug, the GI a
+    producer is authorised for today (slug), and name / credit-code text."""
     qs = public_producers().prefetch_related("product_families")
+    if gi:
+        qs = qs.filter(pk__in=valid_authorisations().filter(geographical_indication__slug=gi).values("producer_id"))
     if township.isdigit():
         qs = qs.filter(township_id=int(township))
     if kind in Producer.Kind.values:
         qs = qs.filter(kind=kind)
     if family:
-        qs = qs.filter(product_families__slug=family)
+        qs = qs.filter(
+            pk__in=Producer.product_families.through.objects.filter(productfamily__slug=family).values("producer_id")
+        )
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q.strip()) | Q(address__icontains=q))
-    return qs.order_by("name").distinct()
+    return qs.order_by("name")
 
 
 def filter_standards(*, level: str = "", status: str = "", family: str = "", q: str = "") -> QuerySet[Standard]:
@@ -81,10 +88,12 @@ def filter_standards(*, level: str = "", status: str = "", family: str = "", q: 
     if status in Standard.Status.values:
         qs = qs.filter(status=status)
     if family:
-        qs = qs.filter(product_families__slug=family)
+        qs = qs.filter(
+            pk__in=Standard.product_families.through.objects.filter(productfamily__slug=family).values("standard_id")
+        )
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(title__icontains=q))
-    return qs.order_by("level", "code").distinct()
+    return qs.order_by("level", "code")
 
 
 def home_summary() -> dict:
@@ -102,7 +111,3 @@ def home_summary() -> dict:
             "standards": public_standards().count(),
         },
     }
-
-
-def townships_with_producers() -> QuerySet[Township]:
-    return Township.objects.all()

@@ -172,3 +172,18 @@ def test_gi_page_has_no_n_plus_one(client):
         client.get(gi.get_absolute_url())
     assert len(many) == len(few)
     assert Producer.objects.count() == 14
+
+
+def test_gi_page_lists_fifty_producers_and_links_to_all(client):
+    from gi_registry.views import GI_PAGE_PRODUCERS
+
+    gi = GeographicalIndicationFactory(slug="many-producers")
+    for _ in range(GI_PAGE_PRODUCERS + 3):
+        AuthorisationFactory(geographical_indication=gi)
+    other = AuthorisationFactory()  # a producer authorised for another GI only
+    html = client.get(gi.get_absolute_url()).content.decode()
+    assert html.count("LPGI-2025-") == GI_PAGE_PRODUCERS
+    assert "?gi=many-producers" in html
+    directory = client.get("/producers/", {"gi": "many-producers"})
+    assert directory.context["page"].paginator.count == GI_PAGE_PRODUCERS + 3
+    assert other.producer.name not in directory.content.decode()

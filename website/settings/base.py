@@ -93,7 +93,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
@@ -144,6 +143,12 @@ TRACE_SIGNING_KEYS = env("TRACE_SIGNING_KEYS", default="")
 
 # Where the cluster search engine lives (the search issue); empty means the embedded engine.
 SEARCH_URL = env("SEARCH_URL", default="")
+# The public search (search/): "embedded" (SQLite FTS5 / PostgreSQL full-text, no service) unless
+# SEARCH_URL names a cluster: opensearch+http://127.0.0.1:9201 or elasticsearch+http://….
+SEARCH_ENGINE = "cluster" if SEARCH_URL else "embedded"
+SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="lp-registry")  # the alias; indices are <alias>-<time>
+SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=3.0)  # seconds per cluster request
+SEARCH_RETRY_SECONDS = env.float("SEARCH_RETRY_SECONDS", default=10.0)  # after a failure, the embedded engine answers
 
 LOGIN_URL = "wagtailadmin_login"
 
@@ -151,6 +156,8 @@ REGISTRY_PAGE_SIZE = 20
 
 # Whole-page cache for anonymous visitors (website/cache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# How long a worker thread trusts its last read of the content version (seconds).
+PAGE_CACHE_VERSION_TTL = env.float("PAGE_CACHE_VERSION_TTL", default=1.0)
 PAGE_CACHE_EXCLUDE = [
     "/admin",
     "/t/",

@@ -20,3 +20,4 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads mus
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Tests see fresh pages; website/tests/test_page_cache.py turns the cache on where it tests it.
 PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_VERSION_TTL = 0

@@ -1,0 +1,201 @@
+"""Benchmark traceability: issuing codes with their label PDF, and serving the trace page.
+
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python manage.py migrate
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python manage.py bench_trace
+
+1. Issues ``--codes`` codes (default 10,000) for a seeded batch and draws their A4 label sheets
+   as a vector PDF: codes per second, labels per second, seconds in all (target: 10,000 labels
+   in under 20 s).
+2. Serves the site with gunicorn on 127.0.0.1 and loads the trace page, the trace JSON and the
+   GS1 Digital Link in interleaved rounds with the bare ``/healthz`` view, over ``--concurrency``
+   keep-alive connections (default 64). Every trace request verifies the code, reads the batch
+   and writes a scan row, as in production; the rate limit is off for the run. Target: the
+   trace page at 50% or more of the bare view's throughput, p99 under 100 ms, no errors.
+
+Seeded rows are removed at the end unless ``--keep``. Use a scratch database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from gi_registry.factories import make_credit_code
+from gi_registry.models import (
+    Authorisation,
+    Batch,
+    GeographicalIndication,
+    Producer,
+    ProductFamily,
+    Scan,
+    Township,
+    TraceCode,
+    TraceEvent,
+)
+from gi_registry.trace import labels
+from gi_registry.trace.issuance import issue_codes
+from website.bench import compare, gunicorn, report
+
+BENCH_SLUG = "bench-trace-gi"
+BENCH_CREDIT_SERIAL = 990_000
+
+
+class Command(BaseCommand):
+    help = "Benchmark code issuance with label PDFs and the trace page under concurrent load."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--codes", type=int, default=10_000)
+        parser.add_argument("--layout", choices=sorted(labels.LAYOUTS), default="4x10")
+        parser.add_argument("--requests", type=int, default=640, help="requests per target per round")
+        parser.add_argument("--concurrency", type=int, default=64)
+        parser.add_argument("--rounds", type=int, default=3)
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+        parser.add_argument("--pdf", type=Path, help="keep the label PDF here")
+        parser.add_argument("--keep", action="store_true", help="keep the seeded rows")
+        parser.add_argument("--json", type=Path, help="also write the figures to this file")
+
+    def progress(self, label: str, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        self.stderr.write(f"\r{label:<10}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        if done >= total:
+            self.stderr.write("")
+
+    def handle(self, *args, **options):
+        call_command("migrate", verbosity=0)
+        self.remove_seed()
+        batch = self.seed(options["codes"])
+        figures: dict = {}
+        try:
+            figures["issue"] = self.bench_issue(batch, options)
+            code = batch.codes.order_by("pk").first().printed_code
+            paths = {
+                "trace_page": f"/t/{code}",
+                "trace_api": f"/api/v1/trace/{code}",
+                "digital_link": f"/01/{batch.gtin}/10/{batch.lot_number}/21/{code}",
+            }
+            env = {"TRACE_RATE_LIMIT": "0", "PAGE_CACHE_SECONDS": "0"}
+            with gunicorn(workers=options["workers"], threads=options["threads"], extra_env=env) as base:
+                results = compare(
+                    base,
+                    paths,
+                    requests=options["requests"],
+                    concurrency=options["concurrency"],
+                    rounds=options["rounds"],
+                    progress=lambda done, total: self.progress("serve", done, total),
+                )
+            for line in report(results):
+                self.stdout.write(line)
+            bare = results["bare"].rps or 1
+            figures["serve"] = {name: r.as_dict(bare) for name, r in results.items()}
+        finally:
+            if not options["keep"]:
+                self.remove_seed()
+        if options["json"]:
+            options["json"].write_text(json.dumps(figures, indent=2, default=str))
+        page = figures["serve"]["trace_page"]
+        issue = figures["issue"]
+        errors = sum(r["errors"] for r in figures["serve"].values())
+        self.stdout.write(
+            f"bench_trace: {issue['codes']} codes + label PDF in {issue['total_s']:.1f} s "
+            f"({issue['labels_per_s']:.0f} labels/s); trace page {page['ratio']:.0%} of bare, "
+            f"p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms; {errors} errors "
+            f"at {options['concurrency']} connections"
+        )
+
+    def bench_issue(self, batch: Batch, options) -> dict:
+        count = options["codes"]
+        started = time.perf_counter()
+        codes = issue_codes(batch, count, progress=lambda done: self.progress("issue", done, count))
+        issued = time.perf_counter()
+        for code in codes:
+            code.batch = batch
+        pdf = labels.label_sheet_pdf(
+            labels.label_data(codes), options["layout"], progress=lambda done: self.progress("labels", done, count)
+        )
+        finished = time.perf_counter()
+        if options["pdf"]:
+            options["pdf"].write_bytes(pdf)
+        figures = {
+            "codes": count,
+            "issue_s": issued - started,
+            "labels_s": finished - issued,
+            "total_s": finished - started,
+            "codes_per_s": count / max(issued - started, 1e-9),
+            "labels_per_s": count / max(finished - issued, 1e-9),
+            "pdf_bytes": len(pdf),
+        }
+        self.stdout.write(
+            f"issued {count} codes in {figures['issue_s']:.2f} s ({figures['codes_per_s']:.0f}/s); "
+            f"label PDF ({options['layout']}, {len(pdf) / 1e6:.1f} MB) in {figures['labels_s']:.2f} s "
+            f"({figures['labels_per_s']:.0f} labels/s)"
+        )
+        return figures
+
+    @transaction.atomic
+    def seed(self, count: int) -> Batch:
+        today = datetime.date.today()
+        gi = GeographicalIndication.objects.create(
+            name="基准测试梁平柚",
+            slug=BENCH_SLUG,
+            kind=GeographicalIndication.Kind.AGRICULTURAL,
+            registration_number="BENCH-AGI",
+            authority="农业农村部",
+            product_family=ProductFamily.objects.get(slug="pomelo"),
+            registration_date=datetime.date(2008, 7, 1),
+            status=GeographicalIndication.Status.REGISTERED,
+            is_demo=True,
+            live=True,
+        )
+        producer = Producer.objects.create(
+            name="基准测试梁平柚专业合作社",
+            credit_code=make_credit_code(BENCH_CREDIT_SERIAL, "93"),
+            kind=Producer.Kind.COOPERATIVE,
+            township=Township.objects.order_by("sort_order").first(),
+            is_demo=True,
+            live=True,
+        )
+        authorisation = Authorisation.objects.create(
+            number="BENCH-TRACE-AUTH",
+            producer=producer,
+            geographical_indication=gi,
+            valid_from=today - datetime.timedelta(days=30),
+            valid_until=today + datetime.timedelta(days=300),
+            yearly_quota=count + 1000,
+            is_demo=True,
+            live=True,
+        )
+        batch = Batch.objects.create(
+            producer=producer,
+            authorisation=authorisation,
+            lot_number="BENCH-LOT-1",
+            product_name="梁平柚 礼盒装",
+            production_date=today,
+            plot="礼让镇",
+            quantity=5000,
+            grade="特级",
+            gtin="6901234567892",
+            inspection_results=[{"item": "可溶性固形物", "value": 11.2, "unit": "%", "limit": "≥ 10", "pass": True}],
+            is_demo=True,
+        )
+        for step in ("commissioning", "inspecting", "packing", "shipping"):
+            TraceEvent.record(batch, business_step=step, event_time=datetime.datetime.now(datetime.UTC), note=step)
+        return batch
+
+    def remove_seed(self) -> None:
+        with transaction.atomic():
+            batches = Batch.objects.filter(authorisation__geographical_indication__slug=BENCH_SLUG)
+            Scan.objects.filter(code__batch__in=batches).delete()
+            TraceCode.objects.filter(batch__in=batches).delete()
+            TraceEvent.objects.filter(batch__in=batches).delete()
+            batches.delete()
+            Authorisation.objects.filter(geographical_indication__slug=BENCH_SLUG).delete()
+            Producer.objects.filter(credit_code=make_credit_code(BENCH_CREDIT_SERIAL, "93")).delete()
+            GeographicalIndication.objects.filter(slug=BENCH_SLUG).delete()

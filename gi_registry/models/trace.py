@@ -1,0 +1,376 @@
+"""Traceability (溯源): batches, their trace events, the printed codes and the scans of those codes.
+
+Batches are operational data kept by producers and officers: plain models, no drafts or
+moderation. The rules (validity, quota, signing) live in ``gi_registry.trace``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ..trace.gtin import is_valid_gtin, is_valid_lot, normalise_gtin
+
+INSPECTION_KEYS = {"item", "value", "unit", "limit", "pass"}
+
+
+def validate_gtin(value: str) -> None:
+    """GTIN-8/12/13/14 with a correct GS1 check digit (GS1 General Specifications §7.9)."""
+    if value and not is_valid_gtin(value):
+        raise ValidationError(_("Not a valid GTIN: 8, 12, 13 or 14 digits with a correct check digit."))
+
+
+def validate_lot_number(value: str) -> None:
+    """Up to 20 letters, digits, '.', '-' or '_' (GS1 AI 10), so the lot fits a Digital Link."""
+    if not is_valid_lot(value):
+        raise ValidationError(
+            _("A lot number has 1–20 letters, digits, '.', '-' or '_', starting with a letter or digit.")
+        )
+
+
+def validate_inspection_results(value) -> None:
+    """A list of ``{item, value, unit, limit, pass}`` objects, one per tested item."""
+    if value in (None, ""):
+        return
+    if not isinstance(value, list):
+        raise ValidationError(_("Inspection results must be a list of items."))
+    for row in value:
+        if not isinstance(row, dict) or not row.get("item") or not set(row) <= INSPECTION_KEYS:
+            raise ValidationError(
+                _("Each inspection result has an item and may have value, unit, limit and pass (true/false).")
+            )
+        if "pass" in row and not isinstance(row["pass"], bool):
+            raise ValidationError(_("“pass” must be true or false."))
+
+
+class Batch(models.Model):
+    """A lot (批次) of a GI product from one producer under one authorisation to use the GI."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("batch status", "Active")
+        WITHDRAWN = "withdrawn", pgettext_lazy("batch status", "Withdrawn")
+        RECALLED = "recalled", pgettext_lazy("batch status", "Recalled")
+
+    class Unit(models.TextChoices):
+        KG = "kg", _("kg")
+        TONNE = "t", _("tonnes")
+        BOX = "box", _("boxes")
+        PIECE = "piece", _("pieces")
+
+    producer = models.ForeignKey(
+        "gi_registry.Producer", verbose_name=_("producer"), on_delete=models.PROTECT, related_name="batches"
+    )
+    authorisation = models.ForeignKey(
+        "gi_registry.Authorisation",
+        verbose_name=_("authorisation"),
+        on_delete=models.PROTECT,
+        related_name="batches",
+        help_text=_("The producer's authorisation to use the GI; codes are counted against its yearly quota."),
+    )
+    lot_number = models.CharField(
+        _("lot number"), max_length=20, validators=[validate_lot_number], help_text=_("Unique for the producer.")
+    )
+    product_name = models.CharField(
+        _("product name"), max_length=100, blank=True, help_text=_("E.g. “梁平柚 礼盒装”; the GI's name if empty.")
+    )
+    production_date = models.DateField(_("production or harvest date"))
+    plot = models.CharField(_("plot or base"), max_length=150, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.KG)
+    grade = models.CharField(_("grade"), max_length=40, blank=True)
+    gtin = models.CharField(
+        _("GTIN"),
+        max_length=14,
+        blank=True,
+        db_index=True,
+        validators=[validate_gtin],
+        help_text=_("The product's GS1 barcode number (8, 12, 13 or 14 digits), if it has one."),
+    )
+    standard = models.ForeignKey(
+        "gi_registry.Standard",
+        verbose_name=_("standard tested against"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="batches",
+    )
+    inspection_results = models.JSONField(
+        _("inspection results"),
+        default=list,
+        blank=True,
+        validators=[validate_inspection_results],
+        help_text=_(
+            'A list like [{"item": "可溶性固形物", "value": 11.2, "unit": "%", "limit": "≥ 10", "pass": true}].'
+        ),
+    )
+    inspection_report = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("inspection report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("product photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(_("reason for withdrawal or recall"), max_length=200, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-production_date", "lot_number"]
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "lot_number"], name="gi_registry_batch_lot_per_producer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot_number} · {self.display_name}"
+
+    def save(self, *args, **kwargs):
+        # Stored as GTIN-14 (GS1 Digital Link writes GTINs as 14 digits), so lookups are exact.
+        if self.gtin:
+            self.gtin = normalise_gtin(self.gtin) or self.gtin
+        super().save(*args, **kwargs)
+
+    @property
+    def geographical_indication(self):
+        return self.authorisation.geographical_indication
+
+    @property
+    def display_name(self) -> str:
+        return self.product_name or self.authorisation.geographical_indication.name
+
+    @property
+    def gtin14(self) -> str | None:
+        return normalise_gtin(self.gtin) if self.gtin else None
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.gtin:
+            self.gtin = self.gtin.strip()
+        if self.authorisation_id and self.producer_id and self.authorisation.producer_id != self.producer_id:
+            errors["authorisation"] = _("The authorisation must belong to the batch's producer.")
+        elif self.authorisation_id and self._state.adding and not self.authorisation.is_valid_on():
+            errors["authorisation"] = _("A new batch needs an authorisation that is valid today.")
+        if self.pk and self.authorisation_id:
+            previous = Batch.objects.filter(pk=self.pk).values_list("authorisation_id", flat=True).first()
+            if previous not in (None, self.authorisation_id) and self.codes.exists():
+                errors["authorisation"] = _("Codes have been issued for this batch; its authorisation cannot change.")
+        if self.quantity is not None and self.quantity < 0:
+            errors["quantity"] = _("The quantity cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @transaction.atomic
+    def withdraw(self, status: str = Status.WITHDRAWN, reason: str = "") -> int:
+        """Withdraw (撤回) or recall (召回) the batch: it and every code of it stop being genuine.
+
+        The codes are turned to "withdrawn" in one UPDATE; returns how many codes changed.
+        """
+        if status not in (self.Status.WITHDRAWN, self.Status.RECALLED):
+            raise ValueError(f"not a withdrawal status: {status!r}")
+        now = timezone.now()
+        Batch.objects.filter(pk=self.pk).update(
+            status=status, status_reason=reason[:200], status_changed_at=now, updated_at=now
+        )
+        self.status, self.status_reason, self.status_changed_at = status, reason[:200], now
+        return TraceCode.objects.filter(batch=self, status=TraceCode.Status.ACTIVE).update(
+            status=TraceCode.Status.WITHDRAWN, withdrawn_at=now
+        )
+
+
+class TraceEvent(models.Model):
+    """What happened to a batch, when, where and why: an EPCIS 2.0 ObjectEvent in CBV 2.0 terms.
+
+    CBV has no "harvesting" step: a harvest is ``commissioning`` (the batch comes into being).
+    ``event_hash`` is the SHA-256 of the canonical event, so importing the same event twice is a
+    no-op (see ``record``).
+    """
+
+    class BusinessStep(models.TextChoices):
+        COMMISSIONING = "commissioning", _("Harvest / production (commissioning)")
+        INSPECTING = "inspecting", _("Inspection (inspecting)")
+        SAMPLING = "sampling", _("Sampling (sampling)")
+        PACKING = "packing", _("Packing (packing)")
+        SHIPPING = "shipping", _("Shipping (shipping)")
+        RECEIVING = "receiving", _("Receiving (receiving)")
+        STORING = "storing", _("Storage (storing)")
+
+    class Disposition(models.TextChoices):
+        NONE = "", _("—")
+        ACTIVE = "active", _("active")
+        CONFORMANT = "conformant", _("conformant")
+        NON_CONFORMANT = "non_conformant", _("non-conformant")
+        IN_PROGRESS = "in_progress", _("in progress")
+        IN_TRANSIT = "in_transit", _("in transit")
+        SELLABLE_ACCESSIBLE = "sellable_accessible", _("sellable, accessible")
+        RECALLED = "recalled", _("recalled")
+
+    batch = models.ForeignKey(Batch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="events")
+    business_step = models.CharField(_("business step"), max_length=16, choices=BusinessStep.choices)
+    event_time = models.DateTimeField(_("event time"))
+    read_point = models.CharField(_("place"), max_length=150, blank=True, help_text=_("Where it happened."))
+    disposition = models.CharField(_("disposition"), max_length=24, choices=Disposition.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    event_hash = models.CharField(_("event hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event_time", "pk"]
+        verbose_name = _("trace event")
+        verbose_name_plural = _("trace events")
+
+    def __str__(self) -> str:
+        return f"{self.get_business_step_display()} {self.event_time:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.event_hash = self.compute_hash()
+        super().save(*args, **kwargs)
+        # The trace page caches a batch's details under its ``updated_at``: a new event shows at once.
+        Batch.objects.filter(pk=self.batch_id).update(updated_at=timezone.now())
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Batch.objects.filter(pk=self.batch_id).update(updated_at=timezone.now())
+        return result
+
+    def canonical(self) -> dict:
+        """The fields that make an event this event, in a form independent of database ids."""
+        event_time = self.event_time
+        if timezone.is_naive(event_time):
+            event_time = timezone.make_aware(event_time)
+        return {
+            "producer": self.batch.producer.credit_code,
+            "lot": self.batch.lot_number,
+            "bizStep": self.business_step,
+            "eventTime": event_time.astimezone(datetime.UTC).isoformat(timespec="seconds"),
+            "readPoint": self.read_point.strip(),
+            "disposition": self.disposition,
+            "note": self.note.strip(),
+        }
+
+    def compute_hash(self) -> str:
+        text = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @classmethod
+    def record(cls, batch: Batch, **fields) -> tuple[TraceEvent, bool]:
+        """Add an event unless the very same one is already recorded; returns (event, created)."""
+        event = cls(batch=batch, **fields)
+        event.full_clean(exclude=["event_hash"])
+        digest = event.compute_hash()
+        existing = cls.objects.filter(event_hash=digest).first()
+        if existing is not None:
+            return existing, False
+        event.save()
+        return event, True
+
+
+class TraceCode(models.Model):
+    """One printed code (溯源码), one per unit (box).
+
+    ``serial`` is 64 random bits from ``secrets`` (hex), never sequential; the printed code is the
+    serial signed with the key ``key_id`` (see ``gi_registry.trace.signing``).
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("trace code status", "Active")
+        WITHDRAWN = "withdrawn", pgettext_lazy("trace code status", "Withdrawn")
+
+    batch = models.ForeignKey(Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="codes")
+    serial = models.CharField(_("serial"), max_length=16, unique=True, editable=False)
+    key_id = models.CharField(_("signing key id"), max_length=40, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, db_index=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Kept by ``gi_registry.trace.scans.log_scan`` with each counted scan, so the trace page reads
+    # them with the code instead of aggregating a scan log that a copied label can make long.
+    scan_count = models.PositiveIntegerField(_("scans"), default=0, editable=False)
+    origin_count = models.PositiveIntegerField(_("distinct origins"), default=0, editable=False)
+    first_scanned_at = models.DateTimeField(_("first scan"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["batch", "issued_at", "pk"]
+        verbose_name = _("trace code")
+        verbose_name_plural = _("trace codes")
+        indexes = [models.Index(fields=["batch", "status"], name="gi_registry_code_batch_status")]
+
+    def __str__(self) -> str:
+        return self.printed_code or self.serial
+
+    @property
+    def printed_code(self) -> str | None:
+        """The code as printed, or None if its key is no longer configured."""
+        from ..trace.signing import sign
+
+        return sign(bytes.fromhex(self.serial), self.key_id)
+
+
+class Scan(models.Model):
+    """One resolution of a code (扫码记录): when, a coarse hashed origin, and the kind of client.
+
+    The origin is a keyed hash of the /24 (IPv4) or /48 (IPv6) network, never the address.
+    Crawlers, link previews and HEAD requests are logged with ``counted=False``.
+    """
+
+    class Client(models.TextChoices):
+        WECHAT = "wechat", _("WeChat")
+        ALIPAY = "alipay", _("Alipay")
+        BROWSER = "browser", _("Browser")
+        CRAWLER = "crawler", _("Crawler or link preview")
+        OTHER = "other", _("Other")
+
+    code = models.ForeignKey(TraceCode, verbose_name=_("code"), on_delete=models.CASCADE, related_name="scans")
+    scanned_at = models.DateTimeField(_("scanned"), default=timezone.now, db_index=True)
+    origin = models.CharField(_("coarse origin"), max_length=16, blank=True)
+    client = models.CharField(_("client"), max_length=10, choices=Client.choices, default=Client.OTHER)
+    counted = models.BooleanField(_("counted"), default=True)
+
+    class Meta:
+        ordering = ["-scanned_at"]
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        indexes = [models.Index(fields=["code", "origin"], name="gi_registry_scan_code_origin")]
+
+    def __str__(self) -> str:
+        return f"{self.code_id} @ {self.scanned_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,463 @@
+"""The embedded engine: full-text search inside the database, no service to run.
+
+Documents are stored in ``SearchDocument`` (what a result shows) and ``SearchFacet`` (facet
+values); the tokens from ``search.text`` go to a full-text table chosen by the database:
+
+- SQLite: the FTS5 table ``search_fts``, ranked with ``bm25()`` and per-column weights;
+- PostgreSQL: ``search_pgindex``, a ``tsvector`` built in Python (weights A–D, no parser or
+  dictionary in between) with a GIN index, ranked with ``ts_rank``.
+
+A CJK run of the query is a phrase over the per-character tokens, so any substring matches;
+the same run's segmented words are OR-ed in only to add rank (``P AND (P OR word…)`` matches
+exactly what ``P`` matches, but both built-in rankers score every phrase of the expression), so
+whole words rank higher than mere substrings. A title equal to the query comes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from ..documents import FACETS, SearchDoc
+from ..models import SearchDocument
+from ..text import Analysed, ParsedQuery, Term, looks_like_code
+from .base import EngineAnswer, Filters, SearchEngine, StoredHit, batched
+
+WORD_COLUMNS = ("title_words", "body_words")
+#: facet counts are exact up to this many matches, estimated beyond
+FACET_SCAN_LIMIT = 10_000
+CHAR_COLUMNS = ("title_chars", "body_chars")
+
+
+class SqliteDialect:
+    """SQLite FTS5."""
+
+    table = "search_fts"
+    columns = ("title_words", "title_chars", "body_words", "body_chars", "pinyin", "syllables", "initials", "codes")
+    # bm25() weights, one per column in table order (the two UNINDEXED columns last)
+    weights = (8.0, 4.0, 2.0, 1.0, 6.0, 3.0, 2.0, 12.0, 0.0, 0.0)
+
+    # --- writing ---
+
+    def write(self, cursor, rows: list[tuple[int, SearchDoc]]) -> None:
+        ids = [doc_id for doc_id, _ in rows]
+        self.delete(cursor, ids)
+        placeholders = ", ".join(["%s"] * (len(self.columns) + 3))
+        cursor.executemany(
+            f"INSERT INTO {self.table} (rowid, {', '.join(self.columns)}, exact, boost) VALUES ({placeholders})",  # noqa: S608
+            [
+                (doc_id, *(getattr(doc.analysed, c) for c in self.columns), doc.analysed.exact, doc.boost)
+                for doc_id, doc in rows
+            ],
+        )
+
+    def delete(self, cursor, ids: list[int]) -> None:
+        for chunk in batched(ids, 500):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {self.table} WHERE rowid IN ({marks})", chunk)  # noqa: S608
+
+    def clear(self, cursor) -> None:
+        cursor.execute(f"DELETE FROM {self.table}")  # noqa: S608
+
+    # --- matching ---
+
+    @staticmethod
+    def phrase(columns: Iterable[str], tokens: Iterable[str], prefix: bool = False) -> str:
+        text = " ".join(tokens).replace('"', '""')
+        return "{" + " ".join(columns) + '} : "' + text + '"' + (" *" if prefix else "")
+
+    def term(self, term: Term) -> str:
+        if term.kind == "cjk":
+            chars = self.phrase(CHAR_COLUMNS, term.chars)
+            boosts = [self.phrase(WORD_COLUMNS, [w]) for w in term.words if len(w) > 1]
+            return f"({chars} AND ({' OR '.join([chars, *boosts])}))" if boosts else chars
+        alternatives = [self.phrase(WORD_COLUMNS, [term.text]), self.phrase(["pinyin"], [term.text])]
+        if term.syllables:
+            alternatives.append(self.phrase(["syllables"], term.syllables))
+        if term.initials:
+            alternatives.append(self.phrase(["initials"], term.initials))
+        if looks_like_code(term.text):
+            alternatives.append(self.phrase(["codes"], [term.text], prefix=True))
+        return "(" + " OR ".join(alternatives) + ")"
+
+    def expression(self, query: ParsedQuery) -> str:
+        expression = " AND ".join(self.term(t) for t in query.terms)
+        if query.code:
+            code = self.phrase(["codes"], [query.code], prefix=True)
+            expression = f"{code} OR ({expression})" if expression else code
+        return expression
+
+    def suggest_expression(self, query: ParsedQuery) -> str:
+        parts = []
+        last = len(query.terms) - 1
+        for i, term in enumerate(query.terms):
+            if term.kind == "cjk":
+                parts.append(self.phrase(["title_chars"], term.chars))
+            elif i == last:
+                parts.append(
+                    "("
+                    + " OR ".join(
+                        self.phrase([c], [term.text], prefix=True) for c in ("title_words", "pinyin", "codes")
+                    )
+                    + ")"
+                )
+            else:
+                parts.append(f"({self.phrase(['title_words'], [term.text])} OR {self.phrase(['pinyin'], [term.text])})")
+        return " AND ".join(parts)
+
+    id_column = "rowid"
+
+    def ids(self, expression: str) -> tuple[str, list]:
+        """SQL selecting the ids of the matching rows (``doc_id``)."""
+        return f"SELECT rowid AS doc_id FROM {self.table} WHERE {self.table} MATCH %s", [expression]  # noqa: S608
+
+    def ranked(self, expression: str) -> tuple[str, list]:
+        """SQL selecting (doc_id, score) of the matching rows, best first (add filters, then LIMIT)."""
+        weights = ", ".join(str(w) for w in self.weights)
+        return (
+            f"SELECT rowid AS doc_id, -bm25({self.table}, {weights}) AS score "  # noqa: S608
+            f"FROM {self.table} WHERE {self.table} MATCH %s",
+            [expression],
+        )
+
+    def exact(self, token: str) -> tuple[str, list]:
+        return self.ids("{exact} : " + '"' + token.replace('"', '""') + '"')
+
+    def with_exact(self, expression: str) -> tuple[str, list]:
+        """SQL selecting (doc_id, score, exact) for suggestions."""
+        weights = ", ".join(str(w) for w in self.weights)
+        return (
+            f"SELECT rowid AS doc_id, -bm25({self.table}, {weights}) AS score, exact "  # noqa: S608
+            f"FROM {self.table} WHERE {self.table} MATCH %s",
+            [expression],
+        )
+
+
+class PostgresDialect:
+    """PostgreSQL tsvector + GIN. Tokens go in as they are (``::tsvector``), weights by stream."""
+
+    table = "search_pgindex"
+    # weight letter → the token streams it holds; positions jump between streams (no false phrases)
+    sections = (
+        ("A", ("title_words", "pinyin", "codes")),
+        ("B", ("title_chars",)),
+        ("C", ("syllables", "initials")),
+        ("D", ("body_words", "body_chars")),
+    )
+    # ts_rank weights are {D, C, B, A}: the title streams (A, B, C) ranked without length
+    # normalisation (titles are short), the body (D) normalised by its length, then summed
+    rank = "(ts_rank('{0, 0.4, 0.5, 1.0}', tsv, q, 0) + ts_rank('{0.2, 0, 0, 0}', tsv, q, 1))"
+
+    # --- writing ---
+
+    @classmethod
+    def tsvector(cls, analysed: Analysed) -> str:
+        positions: dict[str, list[str]] = {}
+        position = 1
+        for weight, streams in cls.sections:
+            for stream in streams:
+                for token in getattr(analysed, stream).split():
+                    if position > 16383:
+                        break
+                    token = token.replace("'", "").replace("\\", "")
+                    if token:
+                        positions.setdefault(token, []).append(f"{position}{weight}")
+                    position += 1
+                position += 10
+        return " ".join(f"'{token}':{','.join(found[:255])}" for token, found in positions.items())
+
+    def write(self, cursor, rows: list[tuple[int, SearchDoc]]) -> None:
+        cursor.executemany(
+            f"INSERT INTO {self.table} (document_id, tsv, exact, boost) VALUES (%s, %s::tsvector, %s, %s) "  # noqa: S608
+            "ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv, exact = EXCLUDED.exact, boost = EXCLUDED.boost",
+            [(doc_id, self.tsvector(doc.analysed), doc.analysed.exact, doc.boost) for doc_id, doc in rows],
+        )
+
+    def delete(self, cursor, ids: list[int]) -> None:
+        cursor.execute(f"DELETE FROM {self.table} WHERE document_id = ANY(%s)", [list(ids)])  # noqa: S608
+
+    def clear(self, cursor) -> None:
+        cursor.execute(f"DELETE FROM {self.table}")  # noqa: S608
+
+    # --- matching ---
+
+    @staticmethod
+    def lexeme(token: str, weights: str, prefix: bool = False) -> str:
+        token = token.replace("'", "").replace("\\", "")
+        return f"'{token}':{'*' if prefix else ''}{weights}"
+
+    def phrase(self, tokens: Iterable[str], weights: str) -> str:
+        return "(" + " <-> ".join(self.lexeme(t, weights) for t in tokens) + ")"
+
+    def term(self, term: Term) -> str:
+        if term.kind == "cjk":
+            chars = self.phrase(term.chars, "BD")
+            boosts = [self.lexeme(w, "AD") for w in term.words if len(w) > 1]
+            return f"({chars} & ({' | '.join([chars, *boosts])}))" if boosts else chars
+        alternatives = [self.lexeme(term.text, "AD")]
+        if term.syllables:
+            alternatives.append(self.phrase(term.syllables, "C"))
+        if term.initials:
+            alternatives.append(self.phrase(term.initials, "C"))
+        if looks_like_code(term.text):
+            alternatives.append(self.lexeme(term.text, "A", prefix=True))
+        return "(" + " | ".join(alternatives) + ")"
+
+    def expression(self, query: ParsedQuery) -> str:
+        expression = " & ".join(self.term(t) for t in query.terms)
+        if query.code:
+            code = self.lexeme(query.code, "A", prefix=True)
+            expression = f"{code} | ({expression})" if expression else code
+        return expression
+
+    def suggest_expression(self, query: ParsedQuery) -> str:
+        parts = []
+        last = len(query.terms) - 1
+        for i, term in enumerate(query.terms):
+            if term.kind == "cjk":
+                parts.append(self.phrase(term.chars, "B"))
+            else:
+                parts.append(self.lexeme(term.text, "A", prefix=i == last))
+        return " & ".join(parts)
+
+    id_column = "document_id"
+
+    def ids(self, expression: str) -> tuple[str, list]:
+        return (
+            f"SELECT document_id AS doc_id FROM {self.table} WHERE tsv @@ CAST(%s AS tsquery)",  # noqa: S608
+            [expression],
+        )
+
+    def ranked(self, expression: str) -> tuple[str, list]:
+        return (
+            f"SELECT document_id AS doc_id, {self.rank} AS score "  # noqa: S608
+            f"FROM {self.table}, CAST(%s AS tsquery) AS q WHERE tsv @@ q",
+            [expression],
+        )
+
+    def exact(self, token: str) -> tuple[str, list]:
+        return f"SELECT document_id AS doc_id FROM {self.table} WHERE exact = %s", [token]  # noqa: S608
+
+    def with_exact(self, expression: str) -> tuple[str, list]:
+        return (
+            f"SELECT document_id AS doc_id, {self.rank} AS score, exact "  # noqa: S608
+            f"FROM {self.table}, CAST(%s AS tsquery) AS q WHERE tsv @@ q",
+            [expression],
+        )
+
+
+DIALECTS = {"sqlite": SqliteDialect, "postgresql": PostgresDialect}
+
+
+class EmbeddedEngine(SearchEngine):
+    """Search inside the database the site already uses."""
+
+    name = "embedded"
+
+    def __init__(self, using: str = "default"):
+        from django.db import connections
+
+        self.using = using
+        self.connection = connections[using] if using != "default" else connection
+        vendor = self.connection.vendor
+        if vendor not in DIALECTS:
+            raise RuntimeError(f"The embedded search engine needs SQLite or PostgreSQL, not {vendor}.")
+        self.dialect = DIALECTS[vendor]()
+        self.name = f"embedded-{vendor}"
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def index(self, docs: Iterable[SearchDoc]) -> int:
+        written = 0
+        for chunk in batched(docs, 500):
+            with transaction.atomic(using=self.using):
+                written += self._write(chunk)
+        return written
+
+    def _write(self, docs: list[SearchDoc]) -> int:
+        # the last version of a document wins when a batch holds it twice
+        unique = list({doc.key: doc for doc in docs}.values())
+        rows = [
+            SearchDocument(
+                doc_type=d.type,
+                object_id=d.id,
+                title=d.title[:255],
+                subtitle=d.subtitle[:255],
+                url=d.url[:500],
+                body=d.body,
+                boost=d.boost,
+            )
+            for d in unique
+        ]
+        manager = SearchDocument.objects.using(self.using)
+        manager.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["doc_type", "object_id"],
+            update_fields=["title", "subtitle", "url", "body", "boost", "indexed_at"],
+        )
+        ids: dict[tuple[str, str], int] = {}
+        for doc_type in {d.type for d in unique}:
+            wanted = [d.id for d in unique if d.type == doc_type]
+            for chunk in batched(wanted, 500):
+                for pk, object_id in manager.filter(doc_type=doc_type, object_id__in=chunk).values_list(
+                    "pk", "object_id"
+                ):
+                    ids[(doc_type, object_id)] = pk
+        pairs = [(ids[(d.type, d.id)], d) for d in unique]
+        with self.connection.cursor() as cursor:
+            doc_ids = [pk for pk, _ in pairs]
+            for chunk in batched(doc_ids, 500):
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM search_searchfacet WHERE document_id IN ({marks})", chunk)  # noqa: S608
+            cursor.executemany(
+                "INSERT INTO search_searchfacet (document_id, name, value) VALUES (%s, %s, %s)",
+                [(pk, name, value[:150]) for pk, doc in pairs for name, value in doc.facet_pairs()],
+            )
+            self.dialect.write(cursor, pairs)
+        return len(pairs)
+
+    def rebuild(self, docs: Iterable[SearchDoc], progress=None) -> int:
+        """Clear and refill in one transaction: searches see the old index until the new one commits."""
+        with transaction.atomic(using=self.using):
+            self.clear()
+            written = 0
+            for chunk in batched(docs, 500):
+                written += self._write(chunk)
+                if progress:
+                    progress(written)
+        return written
+
+    def delete(self, type: str, id: str) -> None:
+        with transaction.atomic(using=self.using):
+            ids = list(
+                SearchDocument.objects.using(self.using)
+                .filter(doc_type=type, object_id=str(id))
+                .values_list("pk", flat=True)
+            )
+            if ids:
+                with self.connection.cursor() as cursor:
+                    self.dialect.delete(cursor, ids)
+                SearchDocument.objects.using(self.using).filter(pk__in=ids).delete()
+
+    def clear(self) -> None:
+        with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
+            self.dialect.clear(cursor)
+            cursor.execute("DELETE FROM search_searchfacet")
+            cursor.execute("DELETE FROM search_searchdocument")
+
+    def count(self) -> int:
+        return SearchDocument.objects.using(self.using).count()
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def _filter_sql(self, filters: Filters, skip: str | None = None) -> tuple[str, list]:
+        """`` AND <id> IN (…)`` for each facet filter (values of one facet are OR-ed)."""
+        sql, params = [], []
+        for name, values in filters.items():
+            if name == skip:
+                continue
+            marks = ", ".join(["%s"] * len(values))
+            column = self.dialect.id_column
+            subquery = f"SELECT document_id FROM search_searchfacet WHERE name = %s AND value IN ({marks})"  # noqa: S608
+            sql.append(f" AND {column} IN ({subquery})")
+            params.extend([name, *values])
+        return "".join(sql), params
+
+    def _search(self, query: ParsedQuery, filters: Filters, offset: int, size: int) -> EngineAnswer:
+        expression = self.dialect.expression(query)
+        where, where_params = self._filter_sql(filters)
+        ranked_sql, ranked_params = self.dialect.ranked(expression)
+        ids_sql, ids_params = self.dialect.ids(expression)
+        with self.connection.cursor() as cursor:
+            # the engine's best matches; records whose whole title is the query join the first page
+            cursor.execute(
+                f"{ranked_sql}{where} ORDER BY score DESC, doc_id LIMIT %s OFFSET %s",
+                [*ranked_params, *where_params, size, offset],
+            )
+            ranked = cursor.fetchall()
+            if offset == 0 and query.exact:
+                exact_sql, exact_params = self.dialect.exact(query.exact)
+                cursor.execute(f"{exact_sql}{where} LIMIT 10", [*exact_params, *where_params])
+                top = max((score for _, score in ranked), default=1.0)
+                known = {doc_id for doc_id, _ in ranked}
+                ranked += [(doc_id, top) for (doc_id,) in cursor.fetchall() if doc_id not in known]
+            if len(ranked) < size and (ranked or offset == 0):
+                total = offset + len(ranked)
+            else:
+                cursor.execute(f"SELECT count(*) FROM ({ids_sql}{where}) AS m", [*ids_params, *where_params])  # noqa: S608
+                total = cursor.fetchone()[0]
+            facets, exact = self._facets(cursor, ids_sql, ids_params, filters, total) if total else ({}, True)
+        stored = SearchDocument.objects.using(self.using).in_bulk([doc_id for doc_id, _ in ranked])
+        hits = [
+            StoredHit(
+                type=d.doc_type,
+                id=d.object_id,
+                title=d.title,
+                url=d.url,
+                subtitle=d.subtitle,
+                body=d.body,
+                score=abs(score or 0.0),
+                boost=d.boost,
+            )
+            for doc_id, score in ranked
+            if (d := stored.get(doc_id))
+        ]
+        return EngineAnswer(total=total, hits=hits, facets=facets, facets_exact=exact)
+
+    def _facets(
+        self, cursor, ids_sql: str, ids_params: list, filters: Filters, total: int
+    ) -> tuple[dict[str, dict[str, int]], bool]:
+        """Counts per facet value; a facet with a filter is counted without its own filter.
+
+        Past ``FACET_SCAN_LIMIT`` matches the counts are estimated from the first ones (scaled to
+        the total), because counting every match of a very common character costs more than it
+        tells; the second value says whether the counts are exact.
+        """
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        exact = True
+        groups: list[tuple[list[str], str | None]] = [([n for n in FACETS if n not in filters], None)]
+        groups += [([name], name) for name in filters]
+        for names, skip in groups:
+            if not names:
+                continue
+            where, where_params = self._filter_sql(filters, skip=skip)
+            if skip is None:
+                group_total = total
+            else:
+                cursor.execute(f"SELECT count(*) FROM ({ids_sql}{where}) AS m", [*ids_params, *where_params])  # noqa: S608
+                group_total = cursor.fetchone()[0]
+            scale = 1.0
+            if group_total > FACET_SCAN_LIMIT:
+                scale, exact = group_total / FACET_SCAN_LIMIT, False
+            marks = ", ".join(["%s"] * len(names))
+            cursor.execute(
+                f"SELECT f.name, f.value, count(*) FROM search_searchfacet AS f "  # noqa: S608
+                f"WHERE f.name IN ({marks}) AND f.document_id IN (SELECT m.doc_id FROM ({ids_sql}{where} LIMIT %s) AS m) "
+                "GROUP BY f.name, f.value",
+                [*names, *ids_params, *where_params, FACET_SCAN_LIMIT],
+            )
+            for name, value, count in cursor.fetchall():
+                counts[name][value] = max(1, round(count * scale))
+        return counts, exact
+
+    def _suggest(self, query: ParsedQuery, prefix: str, size: int) -> list[StoredHit]:
+        expression = self.dialect.suggest_expression(query)
+        if not expression:
+            return []
+        matched_sql, matched_params = self.dialect.with_exact(expression)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.doc_id FROM ({matched_sql}) AS m "  # noqa: S608
+                "ORDER BY (substr(m.exact, 1, %s) = %s) DESC, m.score DESC, "
+                "length(m.exact), m.doc_id LIMIT %s",
+                [*matched_params, len(prefix), prefix, size],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        stored = SearchDocument.objects.using(self.using).in_bulk(ids)
+        return [
+            StoredHit(d.doc_type, d.object_id, d.title, d.url, d.subtitle, boost=d.boost)
+            for i in ids
+            if (d := stored.get(i))
+        ]

@@ -1,0 +1,70 @@
+"""Tables of the embedded search engine and of the queue of updates a cluster missed.
+
+The full-text index itself is not a Django model: it is an SQLite FTS5 virtual table
+(``search_fts``) or a PostgreSQL table with a ``tsvector`` column and a GIN index
+(``search_pgindex``), created by migration 0002 for the database in use. Both are keyed by
+``SearchDocument.id``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchDocument(models.Model):
+    """One public record as the search shows it (type, title, URL, text for snippets)."""
+
+    doc_type = models.CharField(_("type"), max_length=20)
+    object_id = models.CharField(_("object id"), max_length=64)
+    title = models.CharField(_("title"), max_length=255)
+    subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
+    url = models.CharField(_("URL"), max_length=500)
+    body = models.TextField(_("text"), blank=True)
+    boost = models.FloatField(_("boost"), default=1.0)
+    indexed_at = models.DateTimeField(_("indexed"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["doc_type", "object_id"], name="search_document_unique")]
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}:{self.object_id} {self.title}"
+
+
+class SearchFacet(models.Model):
+    """One facet value of a document (a document has several: type, township, product family, …)."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facet_values")
+    name = models.CharField(_("facet"), max_length=30)
+    value = models.CharField(_("value"), max_length=150)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "value", "document"], name="search_facet_lookup")]
+        verbose_name = _("search facet value")
+        verbose_name_plural = _("search facet values")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class PendingIndexUpdate(models.Model):
+    """An update the search cluster missed because it was down; replayed when it answers again.
+
+    Only the record's identity is queued: replaying reads the record as it is then, so a record
+    changed twice while the cluster was down is sent once, in its latest state.
+    """
+
+    doc_type = models.CharField(_("type"), max_length=20)
+    object_id = models.CharField(_("object id"), max_length=64)
+    queued_at = models.DateTimeField(_("queued"), auto_now=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["doc_type", "object_id"], name="search_pending_unique")]
+        ordering = ["queued_at"]
+        verbose_name = _("pending search update")
+        verbose_name_plural = _("pending search updates")
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}:{self.object_id}"

@@ -1,0 +1,126 @@
+"""Chinese text processing: segmentation, per-character tokens, pinyin, codes, query limits, snippets."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search.highlight import highlight, highlight_title, snippet
+from search.text import (
+    MAX_QUERY_CHARS,
+    QueryError,
+    analyse,
+    chars,
+    code_forms,
+    cut,
+    looks_like_code,
+    normalise,
+    parse_query,
+    split_pinyin,
+    words,
+)
+
+
+def test_domain_words_stay_whole():
+    assert cut("梁平柚栽培技术规程")[0] == "梁平柚"
+    assert "张鸭子" in cut("正宗张鸭子卤制")
+    assert "地理标志证明商标" in cut("地理标志证明商标")
+    assert "百里竹海" in cut("百里竹海竹笋")
+    assert "豆筋" in cut("手工豆筋加工")
+    assert "五子登科" in cut("五子登科丰味梁平")
+
+
+def test_search_mode_also_indexes_the_words_inside_long_words():
+    tokens = words("地理标志证明商标")
+    assert {"地理", "标志", "商标", "地理标志证明商标"} <= set(tokens)
+
+
+def test_every_cjk_character_is_a_token_and_latin_words_stay_words():
+    assert chars("梁平柚 Pomelo，DB50") == ["梁", "平", "柚", "pomelo", "db50"]
+
+
+def test_normalise_folds_width_case_and_accents_not_cjk():
+    assert normalise("ＤＢ５０／Ｔ Café") == "db50/t cafe"
+    assert normalise("한국") == "한국"
+
+
+@pytest.mark.parametrize(
+    ("word", "syllables"),
+    [
+        ("liangpingyou", ("liang", "ping", "you")),
+        ("chongqing", ("chong", "qing")),
+        ("zhangyazi", ("zhang", "ya", "zi")),
+        ("xian", ("xian",)),
+        ("lpy", None),
+        ("db50", None),
+    ],
+)
+def test_split_pinyin(word, syllables):
+    assert split_pinyin(word) == syllables
+
+
+def test_title_pinyin_in_full_and_by_initials():
+    analysed = analyse("重庆梁平柚")
+    assert {"liangpingyou", "lpy", "chongqing", "cq", "chongqingliangpingyou"} <= set(analysed.pinyin.split())
+    assert analysed.syllables == "chong qing liang ping you"
+    assert analysed.initials == "c q l p y"
+
+
+@pytest.mark.parametrize(
+    ("code", "forms"),
+    [
+        ("DB50/T 123-2020", ["db50t1232020", "db50t123"]),
+        ("GB/T 19332-2008", ["gbt193322008", "gbt19332"]),
+        ("Q/LPYY 0001S-2025", ["qlpyy0001s2025", "qlpyy0001s"]),
+        ("db50/t9101—2022", ["db50t91012022", "db50t9101"]),
+        ("93500155MA9000011Q", ["93500155ma9000011q"]),
+    ],
+)
+def test_code_forms(code, forms):
+    assert code_forms(code) == forms
+
+
+def test_codes_as_typed_reduce_to_the_indexed_form():
+    for typed in ("DB50/T 123", "db50t123", "DB50T123", "db50 / t 123"):
+        assert looks_like_code(typed) == "db50t123"
+    assert looks_like_code("DB50T1232020") == "db50t1232020"
+    assert looks_like_code("梁平柚") == "" and looks_like_code("pomelo") == "" and looks_like_code("2022") == ""
+
+
+def test_parse_query_terms():
+    query = parse_query("梁平 lpy DB50/T")
+    assert [(t.kind, t.text) for t in query.terms] == [
+        ("cjk", "梁平"),
+        ("word", "lpy"),
+        ("word", "db50"),
+        ("word", "t"),
+    ]
+    assert query.terms[1].initials == ("l", "p", "y")
+    assert parse_query("  !!! 😀 ").is_empty
+
+
+def test_query_limits():
+    with pytest.raises(QueryError):
+        parse_query("x" * (MAX_QUERY_CHARS + 1))
+    assert len(parse_query(" ".join(f"w{i}" for i in range(50))).terms) == 12
+
+
+@given(st.text(max_size=MAX_QUERY_CHARS))
+def test_any_text_parses_to_letters_and_digits_only(text):
+    query = parse_query(text)
+    for term in query.terms:
+        for token in (term.text, *term.chars, *term.words, *term.syllables, *term.initials):
+            assert token and all(c.isalnum() for c in token), token
+
+
+def test_highlight_marks_matches_and_escapes_everything_else():
+    query = parse_query("柚子")
+    assert highlight_title("<b>梁平柚子</b>", query) == "&lt;b&gt;梁平<mark>柚子</mark>&lt;/b&gt;"
+    assert highlight_title("重庆梁平柚", parse_query("lpy")) == "重庆<mark>梁平柚</mark>"
+    assert highlight_title("重庆梁平柚", parse_query("pingyou")) == "重庆梁<mark>平柚</mark>"
+    long = "无关的文字。" * 40 + "这里有柚子。" + "后面的文字。" * 40
+    cut_out = snippet(long, query)
+    assert cut_out.startswith("…") and cut_out.endswith("…") and "<mark>柚子</mark>" in cut_out
+    assert len(cut_out) < 140
+    assert "<mark>DB50/T 9101-2022</mark>" in highlight(
+        "t", "标准 DB50/T 9101-2022 代替", "", parse_query("DB50/T 9101-2022")
+    )
