@@ -1,12 +1,9 @@
 """A phone in a real browser opens a genuine, a forged and a withdrawn code (screenshots in screenshots/)."""
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 
 from browser import PHONE
 from gi_registry.models import Scan
-from gi_registry.trace import LOCALE_DIR
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
 
@@ -16,12 +13,6 @@ WECHAT = (
     "Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 "
     "MicroMessenger/8.0.47.2560 NetType/4G Language/zh_CN"
 )
-
-
-@pytest.fixture(autouse=True)
-def trace_catalogue_first():
-    with override_settings(LOCALE_PATHS=[LOCALE_DIR, *(p for p in settings.LOCALE_PATHS if p != LOCALE_DIR)]):
-        yield
 
 
 def test_phone_opens_genuine_forged_and_withdrawn_codes(live_server, browser, screenshot_dir):

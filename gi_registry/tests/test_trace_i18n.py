@@ -1,4 +1,4 @@
-"""The trace page speaks Chinese by default and English under /en/ (the catalogue in gi_registry/trace/locale)."""
+"""The trace page speaks Chinese by default and English under /en/ (the project catalogue in locale/)."""
 
 import gettext
 import re
@@ -6,9 +6,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import override_settings
 
-from gi_registry.trace import LOCALE_DIR
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
 
@@ -19,11 +17,7 @@ UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMesseng
 @pytest.fixture(autouse=True)
 def with_trace_catalogue():
     cache.clear()
-    # The trace catalogue first: its words were chosen for the consumer's page ("withdrawn" is 撤回
-    # for a batch, where the project catalogue has 废止 for a withdrawn standard).
-    paths = [LOCALE_DIR, *(p for p in settings.LOCALE_PATHS if p != LOCALE_DIR)]
-    with override_settings(LOCALE_PATHS=paths):
-        yield
+    yield
 
 
 @pytest.fixture
@@ -51,7 +45,7 @@ def test_english_under_en(client, code):
 
 def test_unknown_code_page_in_chinese(client):
     html = client.get("/t/AAAAAAAAAAAAAAAAAAAA", **UA).content.decode()
-    assert "未登记的溯源码" in html and "12315" in html
+    assert "未登记的追溯码" in html and "12315" in html
 
 
 def test_withdrawn_verdict_is_withdrawn_not_the_standards_word(client, code):
@@ -62,7 +56,7 @@ def test_withdrawn_verdict_is_withdrawn_not_the_standards_word(client, code):
 
 def test_compiled_catalogue_holds_every_message_of_the_po_file():
     """The .mo file is compiled from the current .po file (a stale one would show English)."""
-    folder = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES"
+    folder = settings.LOCALE_PATHS[0] / "zh_Hans" / "LC_MESSAGES"
     with open(folder / "django.mo", "rb") as mo:
         catalog = gettext.GNUTranslations(mo)._catalog
     po = (folder / "django.po").read_text(encoding="utf-8")

@@ -5,9 +5,3 @@ authorisation's quota), ``scans`` (scan log, client classes, rate limit), ``reso
 code says), ``views``/``urls`` (the public pages and JSON), ``digital_link`` (GS1 Digital Link),
 ``labels`` (QR images, PDF label sheets, CSV/ZIP exports).
 """
-
-from pathlib import Path
-
-#: Chinese catalogue of the trace pages and admin; listed in ``LOCALE_PATHS`` (or merged into the
-#: project catalogue) so that the consumer's page is in Chinese by default.
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
