@@ -14,6 +14,18 @@ def _user(username: str, group: str | None = None, **extra):
     return user
 
 
+@pytest.fixture(autouse=True)
+def empty_scan_log():
+    """Every test starts and ends with an empty scan buffer (gi_registry/trace/scans.py): scans a
+    test left unwritten must not be written into, or counted in, the next test's database."""
+    from gi_registry.trace import scans
+
+    scans.discard_pending_scans()
+    yield
+    scans.stop_scan_thread()
+    scans.discard_pending_scans()
+
+
 @pytest.fixture
 def officer(db):
     return _user("officer", REGISTRY_OFFICERS)

@@ -1,9 +1,10 @@
 """Tables of the embedded search engine and of the queue of updates a cluster missed.
 
-The full-text index itself is not a Django model: it is an SQLite FTS5 virtual table
-(``search_fts``) or a PostgreSQL table with a ``tsvector`` column and a GIN index
-(``search_pgindex``), created by migration 0002 for the database in use. Both are keyed by
-``SearchDocument.id``.
+The full-text index: on SQLite an FTS5 virtual table (``search_fts``, created by migration 0002,
+kept in step with ``SearchDocument`` by a delete trigger); on PostgreSQL ``PgIndexEntry``, a
+``tsvector`` per document with a GIN index (the index, by migration 0002). ``PgIndexEntry`` is a
+model, although only PostgreSQL uses it, so that Django's ``flush`` (tests) empties it along with
+the documents.
 """
 
 from django.db import models
@@ -29,6 +30,32 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type}:{self.object_id} {self.title}"
+
+
+class TsVectorField(models.TextField):
+    """A PostgreSQL ``tsvector`` column (plain text elsewhere, where it stays empty)."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+
+class PgIndexEntry(models.Model):
+    """The PostgreSQL full-text row of one document; written with SQL by the embedded engine."""
+
+    document = models.OneToOneField(
+        SearchDocument, on_delete=models.CASCADE, primary_key=True, related_name="pg_index", db_column="document_id"
+    )
+    tsv = TsVectorField()
+    exact = models.TextField(default="", db_index=True)
+    boost = models.FloatField(default=1.0)
+
+    class Meta:
+        db_table = "search_pgindex"
+        verbose_name = _("PostgreSQL full-text entry")
+        verbose_name_plural = _("PostgreSQL full-text entries")
+
+    def __str__(self) -> str:
+        return str(self.document_id)
 
 
 class SearchFacet(models.Model):

@@ -202,10 +202,11 @@ def chars(text: str) -> list[str]:
 # --- pinyin ------------------------------------------------------------------------------------
 
 
-def syllables_of(run: str) -> list[str]:
+@functools.lru_cache(maxsize=50_000)
+def syllables_of(run: str) -> tuple[str, ...]:
     """Toneless pinyin of each character of a CJK run (ü written v); non-Han characters pass through."""
     out = lazy_pinyin(run, errors=lambda s: list(s))
-    return out if len(out) == len(run) else [lazy_pinyin(c, errors=lambda s: list(s))[0] for c in run]
+    return tuple(out if len(out) == len(run) else [lazy_pinyin(c, errors=lambda s: list(s))[0] for c in run])
 
 
 def initials_of(run: str) -> list[str]:
@@ -295,22 +296,42 @@ class Analysed:
     initials: str  # per-character initials of the title
     exact: str  # the whole title as one compact token
     codes: str  # compact identifiers
+    # adjacent pairs of the per-character streams: a phrase of pairs finds the same substrings as
+    # a phrase of characters, but a rare pair (平柚) drives the match instead of a common character
+    title_pairs: str = ""
+    body_pairs: str = ""
+    syllable_pairs: str = ""
+    initial_pairs: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.__dict__)
 
 
-def title_pinyin(title: str) -> tuple[list[str], list[str], list[str]]:
-    """(word-level tokens, per-character syllables, per-character initials) of a title."""
+def pairs(sequence: Iterable[str]) -> list[str]:
+    """Adjacent pairs, joined: 梁平柚 → 梁平 平柚; (liang, ping, you) → liangping pingyou."""
+    items = list(sequence)
+    return [a + b for a, b in zip(items, items[1:], strict=False)]
+
+
+def char_pairs(text: str) -> list[str]:
+    return [pair for kind, run in runs(text) if kind == "cjk" for pair in pairs(run)]
+
+
+def title_pinyin(title: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """(word-level tokens, syllables, initials, syllable pairs, initial pairs) of a title."""
     word_tokens: list[str] = []
     syllables: list[str] = []
     initials: list[str] = []
+    syllable_pairs: list[str] = []
+    initial_pairs: list[str] = []
     for kind, run in runs(title):
         if kind != "cjk" or not _HAN_RE.search(run):
             continue
         run_syllables = syllables_of(run)
         syllables.extend(run_syllables)
         initials.extend(s[0] for s in run_syllables)
+        syllable_pairs.extend(pairs(run_syllables))
+        initial_pairs.extend(pairs(s[0] for s in run_syllables))
         pieces = [run, *[w for w in cut_for_search(run) if len(w) > 1 and w != run]]
         for piece in pieces:
             if len(piece) < 2:
@@ -318,14 +339,14 @@ def title_pinyin(title: str) -> tuple[list[str], list[str], list[str]]:
             piece_syllables = syllables_of(piece)
             word_tokens.append("".join(piece_syllables))
             word_tokens.append("".join(s[0] for s in piece_syllables))
-    return word_tokens, syllables, initials
+    return word_tokens, syllables, initials, syllable_pairs, initial_pairs
 
 
 def analyse(title: str, body: str = "", codes: Iterable[str] = (), aliases: Iterable[str] = ()) -> Analysed:
     """Every token stream a document is indexed with; ``aliases`` (an English name) count as title words."""
     body = (body or "")[:MAX_BODY_CHARS]
     titles = [title, *(a for a in aliases if a)]
-    pinyin_tokens, syllables, initials = title_pinyin(title)
+    pinyin_tokens, syllables, initials, syllable_pairs, initial_pairs = title_pinyin(title)
     code_tokens: list[str] = []
     for code in codes:
         for form in code_forms(code):
@@ -341,6 +362,10 @@ def analyse(title: str, body: str = "", codes: Iterable[str] = (), aliases: Iter
         initials=" ".join(initials),
         exact=compact(title),
         codes=" ".join(code_tokens),
+        title_pairs=" ".join(p for t in titles for p in char_pairs(t)),
+        body_pairs=" ".join(char_pairs(body)),
+        syllable_pairs=" ".join(syllable_pairs),
+        initial_pairs=" ".join(initial_pairs),
     )
 
 

@@ -6,6 +6,7 @@ from browser import PHONE
 from gi_registry.models import Scan
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.scans import flush_scans
 
 # serialized_rollback: a transactional test flushes the tables, the migrations' reference data with them
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -55,5 +56,6 @@ def test_phone_opens_genuine_forged_and_withdrawn_codes(live_server, browser, sc
     assert response.status == 200
     page.screenshot(path=screenshot_dir / "trace-genuine-phone-en.png", full_page=True)
     context.close()
+    flush_scans()
     assert Scan.objects.filter(code=genuine, counted=True, client="wechat").count() == 2
     assert not withdrawn_code.scans.exists()

@@ -11,9 +11,11 @@ Verdicts (issue #4):
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connections, router
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -62,18 +64,101 @@ def full_batch(batch_id: int) -> tuple[Batch, list]:
     return batch, list(batch.events.all())
 
 
+class _CodeQuery:
+    """``TraceCode.objects.select_related("batch").get(serial=…, key_id=…)``, the one query of a scan,
+    without running the ORM's query compiler on every scan (that alone cost more than the query).
+
+    The SQL is written once per thread and database from the models' metadata; every column goes
+    through the converters the ORM would apply (``from_db_value``, the backend's), and the rows
+    become model instances through ``Model.from_db``, as with any queryset.
+    ``test_trace_page.py::test_fast_code_query_loads_what_the_orm_loads`` holds the two equal.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _compiled(self, alias: str):
+        compiled = getattr(self._local, alias, None)
+        if compiled is None:
+            connection = connections[alias]
+            qn = connection.ops.quote_name
+            columns, converters, names = [], [], []
+            for model in (TraceCode, Batch):
+                table = model._meta.db_table
+                fields = model._meta.concrete_fields
+                names.append([f.attname for f in fields])
+                for field in fields:
+                    col = field.get_col(table)
+                    columns.append(f"{qn(table)}.{qn(field.column)}")
+                    converters.append(
+                        (col, connection.ops.get_db_converters(col) + field.get_db_converters(connection))
+                    )
+            code_t, batch_t = qn(TraceCode._meta.db_table), qn(Batch._meta.db_table)
+            batch_fk = qn(TraceCode._meta.get_field("batch").column)
+            # Identifiers from the models' metadata, quoted by the backend; the values are parameters.
+            sql = (
+                f"SELECT {', '.join(columns)} FROM {code_t} INNER JOIN {batch_t} "  # noqa: S608
+                f"ON {code_t}.{batch_fk} = {batch_t}.{qn(Batch._meta.pk.column)} "
+                f"WHERE {code_t}.{qn('serial')} = %s AND {code_t}.{qn('key_id')} = %s"
+            )
+            compiled = (sql, converters, names[0], names[1])
+            setattr(self._local, alias, compiled)
+        return compiled
+
+    @staticmethod
+    def _cursor(connection):
+        """On PostgreSQL with psycopg 3, a cursor that binds parameters server-side, so psycopg's
+        prepared-statement policy (``prepare_threshold`` in the database's OPTIONS, see the
+        settings) applies to this query: planning the join costs the server more than running it.
+        Django's own cursors bind client-side and never prepare. Wrapped like any Django cursor
+        (database errors); while queries are logged (DEBUG, tests counting queries) Django's own
+        cursor, whose log shows the SQL with its values."""
+        if connection.vendor == "postgresql" and not connection.queries_logged:
+            from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+            if is_psycopg3:
+                with connection.wrap_database_errors:
+                    connection.ensure_connection()
+                connection.validate_thread_sharing()
+                return connection.make_cursor(connection.Database.Cursor(connection.connection))
+        return connection.cursor()
+
+    def get(self, serial: str, key_id: str) -> TraceCode | None:
+        alias = router.db_for_read(TraceCode)
+        sql, converters, code_names, batch_names = self._compiled(alias)
+        connection = connections[alias]
+        with self._cursor(connection) as cursor:
+            cursor.execute(sql, [serial, key_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for i, (col, functions) in enumerate(converters):
+            for function in functions:
+                values[i] = function(values[i], col, connection)
+        split = len(code_names)
+        code = TraceCode.from_db(alias, code_names, values[:split])
+        code.batch = Batch.from_db(alias, batch_names, values[split:])
+        return code
+
+
+load_code = _CodeQuery().get
+
+
 def find_code(text: object) -> tuple[TraceCode | None, str | None]:
     """The issued code that ``text`` stands for (and its canonical printed form), or (None, None).
 
-    The signature is checked first, so forged or mistyped codes never reach the database.
+    The signature is checked first, so forged or mistyped codes never reach the database. The code
+    comes with its batch row (one query) and is marked for ``scans.log_scan`` (see ``ScanLog``).
     """
     verified = signing.verify(text)
     if verified is None:
         return None, None
-    code = TraceCode.objects.select_related("batch").filter(serial=verified.serial_hex, key_id=verified.kid).first()
+    mark = scans.counters_mark()
+    code = load_code(verified.serial_hex, verified.kid)
     if code is None:
         return None, None
-    return code, signing.normalise(text)
+    return scans.mark_loaded(code, mark), signing.normalise(text)
 
 
 def resolve(text: object, request=None, *, log: bool = True) -> Resolution:
@@ -86,7 +171,7 @@ def resolve(text: object, request=None, *, log: bool = True) -> Resolution:
 
 def resolve_code(code: TraceCode, printed: str, request=None, *, log: bool = True) -> Resolution:
     """The verdict for an issued code already found (``find_code``), logging the scan."""
-    stats = scans.log_scan(code, request) if request is not None and log else scans.ScanStats.of(code)
+    stats = scans.log_scan(code, request) if request is not None and log else scans.scan_stats(code)
     if code.status != TraceCode.Status.ACTIVE or code.batch.status != Batch.Status.ACTIVE:
         verdict = WITHDRAWN
     elif stats.suspicious:

@@ -11,19 +11,34 @@
   ``TRACE_RATE_WINDOW`` seconds). A client over the limit gets 429 with Retry-After and adds
   nothing to the scan log. With a shared cache (``CACHE_URL``) the limit holds across processes.
 
-Settings (all optional; the first four also from environment variables of the same name):
+Settings (in ``website/settings/base.py``; the first four also from environment variables):
 ``TRACE_RATE_LIMIT`` (default 60, 0 = off), ``TRACE_RATE_WINDOW`` (60 s),
 ``TRACE_SUSPICIOUS_SCANS`` (20), ``TRACE_SUSPICIOUS_ORIGINS`` (5), ``TRACE_TRUSTED_PROXY_HEADER``
 (e.g. ``HTTP_X_REAL_IP`` when a proxy sets it; default: ``REMOTE_ADDR`` only),
-``TRACE_EXTRA_CRAWLER_PATTERNS`` (more User-Agent substrings to treat as crawlers).
+``TRACE_EXTRA_CRAWLER_PATTERNS`` (more User-Agent substrings to treat as crawlers),
+``TRACE_SCAN_LOG_ASYNC`` (True), ``TRACE_SCAN_FLUSH_INTERVAL`` (0.5 s), ``TRACE_SCAN_BUFFER_MAX`` (5,000).
+
+The scan log is written off the request path (``TRACE_SCAN_LOG_ASYNC``, the default): a scan is
+appended to this process's buffer (``ScanLog``), and a background thread writes the buffered rows
+and the codes' counters in one transaction every ``TRACE_SCAN_FLUSH_INTERVAL`` seconds, at exit
+(``atexit``; a gunicorn worker exits normally on a graceful stop or restart), and at once when
+``TRACE_SCAN_BUFFER_MAX`` rows wait. A failed write puts its rows back for the next flush. What a
+page shows is the stored counters plus this process's unwritten scans of the code, so a scan
+counts on its own page at once; another worker's scans show once that worker has flushed (within
+the interval). ``flush_scans()`` writes everything now (tests, management commands). With
+``TRACE_SCAN_LOG_ASYNC = False`` each scan is written in its own transaction before the page is
+rendered. Both paths write through ``ScanLog.write``: the same rows, the same counters.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import datetime
 import hashlib
 import hmac
 import ipaddress
+import logging
 import os
 import re
 import threading
@@ -33,8 +48,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import DateTimeField, F, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, DateTimeField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -65,32 +80,21 @@ CRAWLER_WORDS = (
 )
 
 
-def _setting(name: str, default: int) -> int:
-    """A Django setting, else the environment variable of the same name, else ``default``."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, default)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 def rate_limit() -> int:
     """Requests per client per window; 0 turns the limit off."""
-    return _setting("TRACE_RATE_LIMIT", 60)
+    return settings.TRACE_RATE_LIMIT
 
 
 def rate_window() -> int:
-    return max(1, _setting("TRACE_RATE_WINDOW", 60))
+    return max(1, settings.TRACE_RATE_WINDOW)
 
 
 def suspicious_scans() -> int:
-    return _setting("TRACE_SUSPICIOUS_SCANS", 20)
+    return settings.TRACE_SUSPICIOUS_SCANS
 
 
 def suspicious_origins() -> int:
-    return _setting("TRACE_SUSPICIOUS_ORIGINS", 5)
+    return settings.TRACE_SUSPICIOUS_ORIGINS
 
 
 @lru_cache(maxsize=4)
@@ -103,7 +107,7 @@ def client_class(user_agent: str) -> str:
     ua = (user_agent or "").lower()[:512]
     if not ua.strip():
         return Scan.Client.CRAWLER
-    if _crawler_re(tuple(getattr(settings, "TRACE_EXTRA_CRAWLER_PATTERNS", ()))).search(ua):
+    if _crawler_re(tuple(settings.TRACE_EXTRA_CRAWLER_PATTERNS)).search(ua):
         return Scan.Client.CRAWLER
     if "micromessenger" in ua:
         return Scan.Client.WECHAT
@@ -115,7 +119,7 @@ def client_class(user_agent: str) -> str:
 
 
 def client_address(request) -> str:
-    header = getattr(settings, "TRACE_TRUSTED_PROXY_HEADER", "")
+    header = settings.TRACE_TRUSTED_PROXY_HEADER
     value = request.META.get(header, "") if header else ""
     value = value.split(",")[0].strip() if value else request.META.get("REMOTE_ADDR", "")
     return value[:64]
@@ -123,6 +127,11 @@ def client_address(request) -> str:
 
 def coarse_origin(address: str) -> str:
     """A keyed hash of the /24 or /48 network of ``address`` (16 hex digits), '' if unparsable."""
+    return _coarse_origin(address, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4096)  # the hashes of recent clients, in memory only
+def _coarse_origin(address: str, secret: str) -> str:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -131,7 +140,7 @@ def coarse_origin(address: str) -> str:
         ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
     network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
-    key = (settings.SECRET_KEY or "trace-origin").encode()
+    key = (secret or "trace-origin").encode()
     return hmac.new(key, str(network).encode(), hashlib.sha256).hexdigest()[:16]
 
 
@@ -142,7 +151,11 @@ class RateDecision:
 
 
 def check_rate_limit(request) -> RateDecision:
-    """Count this request against its client's window; refuse past ``TRACE_RATE_LIMIT``."""
+    """Count this request against its client's window; refuse past ``TRACE_RATE_LIMIT``.
+
+    One cache operation per request: ``incr`` of the window's key, and ``add`` only for the first
+    request of a window (``incr`` of a missing key raises ``ValueError``).
+    """
     limit, window = rate_limit(), rate_window()
     if limit <= 0:
         return RateDecision(True)
@@ -151,28 +164,42 @@ def check_rate_limit(request) -> RateDecision:
     who = hashlib.sha256(client_address(request).encode()).hexdigest()[:20]
     key = f"trace-rl:{who}:{bucket}"
     try:
-        cache.add(key, 0, timeout=window + 1)
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        used = 1
-    except Exception:
+        try:
+            used = cache.incr(key)
+        except ValueError:  # the window's first request (or the key expired)
+            used = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
+    except Exception:  # a cache outage must not take the trace page down with it
         return RateDecision(True)
     if used > limit:
         return RateDecision(False, max(1, int((bucket + 1) * window - now + 0.999)))
     return RateDecision(True)
 
 
+logger = logging.getLogger(__name__)
+
 # SQLite takes one writer at a time and a waiting writer backs off in sleeps of up to 100 ms;
 # threads of one process queue here instead, so they wait only as long as the writes take.
 _SQLITE_WRITE_LOCK = threading.Lock()
 
+#: Set on a TraceCode by ``mark_loaded``: the scan log's sequence number before its row was read.
+_MARK_ATTR = "_scan_log_mark"
+#: Above this many unwritten new origins of one code, ``_stored_counters`` counts them in one subquery.
+_EXISTS_MAX = 16
+
 
 @dataclass(frozen=True)
 class ScanStats:
+    """Counted scans of a code, the first one's time and how many distinct origins.
+
+    ``origins`` is exact whenever the verdict or the page depends on it. For a code under both
+    thresholds whose newest origins are not written yet it may be an upper bound, itself under the
+    origin threshold; ``origins_exact`` then says False.
+    """
+
     count: int
     first_at: object
     origins: int
+    origins_exact: bool = True
 
     @property
     def suspicious(self) -> bool:
@@ -180,7 +207,376 @@ class ScanStats:
 
     @classmethod
     def of(cls, code: TraceCode) -> ScanStats:
+        """The counters stored with ``code`` (without this process's unwritten scans)."""
         return cls(code.scan_count, code.first_scanned_at, code.origin_count)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRecord:
+    """One scan as it will be written (a ``Scan`` row)."""
+
+    code_id: int
+    scanned_at: datetime.datetime
+    origin: str
+    client: str
+    counted: bool
+
+
+def scan_record(code: TraceCode, request) -> ScanRecord:
+    """The scan of ``code`` that ``request`` makes: now, its client class, coarse origin, counted?"""
+    client = client_class(request.META.get("HTTP_USER_AGENT", ""))
+    counted = request.method == "GET" and client != Scan.Client.CRAWLER
+    return ScanRecord(code.pk, timezone.now(), coarse_origin(client_address(request)), client, counted)
+
+
+class _Tally:
+    """Counted scans of one code: how many, the first one's time, their (non-empty) origins."""
+
+    __slots__ = ("count", "first_at", "origins")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first_at: datetime.datetime | None = None
+        self.origins: set[str] = set()
+
+    def add(self, record: ScanRecord) -> None:
+        self.count += 1
+        if self.first_at is None or record.scanned_at < self.first_at:
+            self.first_at = record.scanned_at
+        if record.origin:
+            self.origins.add(record.origin)
+
+
+def _summarise(records) -> dict[int, _Tally]:
+    tallies: dict[int, _Tally] = {}
+    for record in records:
+        if record.counted:
+            tally = tallies.get(record.code_id)
+            if tally is None:
+                tally = tallies[record.code_id] = _Tally()
+            tally.add(record)
+    return tallies
+
+
+def _earliest(a, b):
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _new_origins(tallies: dict[int, _Tally], known: dict[int, frozenset]) -> dict[int, set[str]]:
+    """Per code, the origins of ``tallies`` that no written counted scan of the code has."""
+    candidates = {code_id: t.origins - known[code_id] for code_id, t in tallies.items()}
+    asked = [(code_id, origins) for code_id, origins in candidates.items() if origins]
+    for start in range(0, len(asked), 100):
+        condition = Q()
+        for code_id, origins in asked[start : start + 100]:
+            condition |= Q(code_id=code_id, origin__in=sorted(origins))
+        # order_by(): Scan's default ordering would put scanned_at into the DISTINCT
+        seen = Scan.objects.filter(condition, counted=True).order_by().values_list("code_id", "origin").distinct()
+        for code_id, origin in seen:
+            candidates[code_id].discard(origin)
+    return candidates
+
+
+_SCAN_COLUMNS = ("code", "scanned_at", "origin", "client", "counted")
+
+
+def _insert_scans(records: list[ScanRecord]) -> None:
+    """INSERT the rows, 500 to a statement: ``bulk_create`` would build a model instance and
+    prepare every value of every row through the ORM, several times the cost of the insert."""
+    qn = connection.ops.quote_name
+    fields = [Scan._meta.get_field(name) for name in _SCAN_COLUMNS]
+    # Identifiers from the model's metadata, quoted by the backend; the values are parameters.
+    head = f"INSERT INTO {qn(Scan._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "  # noqa: S608
+    one_row = f"({', '.join(['%s'] * len(fields))})"
+    scanned_at = fields[1]
+    with connection.cursor() as cursor:
+        for start in range(0, len(records), 500):
+            chunk = records[start : start + 500]
+            params: list = []
+            for r in chunk:
+                params += (
+                    r.code_id,
+                    scanned_at.get_db_prep_save(r.scanned_at, connection),
+                    r.origin,
+                    r.client,
+                    r.counted,
+                )
+            cursor.execute(head + ", ".join([one_row] * len(chunk)), params)
+
+
+def _stored_counters(code_id: int, unsure: list[str]):
+    """(scan_count, origin_count, first_scanned_at, written) of a code in one statement, where
+    ``written`` is the set (or, past ``_EXISTS_MAX``, the number) of ``unsure`` origins that a
+    written counted scan of the code already has. None if there is no such code."""
+    rows = TraceCode.objects.filter(pk=code_id).order_by()
+    fields = ["scan_count", "origin_count", "first_scanned_at"]
+    if len(unsure) <= _EXISTS_MAX:
+        seen = {
+            f"seen{i}": Exists(Scan.objects.filter(code_id=OuterRef("pk"), origin=o, counted=True))
+            for i, o in enumerate(unsure)
+        }
+        row = rows.annotate(**seen).values_list(*fields, *seen).first()
+        if row is None:
+            return None
+        return (*row[:3], {o for o, hit in zip(unsure, row[3:], strict=True) if hit})
+    seen_count = (
+        Scan.objects.filter(code_id=OuterRef("pk"), origin__in=unsure, counted=True)
+        .order_by()
+        .values("code_id")
+        .annotate(n=Count("origin", distinct=True))
+        .values("n")
+    )
+    row = rows.annotate(seen=Coalesce(Subquery(seen_count, output_field=IntegerField()), 0)).values_list(
+        *fields, "seen"
+    )
+    return row.first()
+
+
+class ScanLog:
+    """This process's scans not yet in the database, and the one way scans are written.
+
+    ``pending`` holds the rows to write; ``tallies`` the counted scans per code that the database
+    does not show yet (pending or being written); ``known`` the origins per code known to be
+    written already (so neither a page nor a flush has to ask the database again).
+
+    Reading a code's row and then this process's tallies is made consistent with a sequence
+    number: a write makes it odd just before its commit and even again once it has taken its rows
+    out of the tallies. A page whose row was read under the same even number as the tallies are
+    seen now adds them up directly; otherwise (a commit in between, rare) it reads the counters
+    again while no write of this process can commit (``commit_lock``).
+    """
+
+    #: Codes whose written origins are remembered; past this the memory starts afresh.
+    KNOWN_CODES_MAX = 50_000
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (a forked child: its parent writes what it had buffered)."""
+        self.lock = threading.Lock()  # guards the state below; never held while the database works
+        self.commit_lock = threading.Lock()  # held by a write's transaction, and by exact reads
+        self.flush_lock = threading.Lock()  # one flush of the buffer at a time
+        self.pending: list[ScanRecord] = []
+        self.tallies: dict[int, _Tally] = {}
+        self.known: dict[int, set[str]] = {}
+        self.seq = 0
+        self.wake = threading.Event()
+        self.stopping = False
+        self.thread: threading.Thread | None = None
+        self.pid = os.getpid()
+
+    def discard(self) -> None:
+        """Forget the unwritten scans and what is known to be written (tests, between cases)."""
+        with self.lock:
+            self.pending, self.tallies, self.known = [], {}, {}
+
+    # -- recording --------------------------------------------------------------------------
+
+    def record(self, code: TraceCode, record: ScanRecord) -> ScanStats:
+        """Buffer ``record`` and return the code's counts including it."""
+        mark = getattr(code, _MARK_ATTR, None)
+        with self.lock:
+            self.pending.append(record)
+            tally = self.tallies.get(record.code_id)
+            if record.counted:
+                if tally is None:
+                    tally = self.tallies[record.code_id] = _Tally()
+                tally.add(record)
+            consistent = mark == self.seq and not self.seq % 2
+            if consistent and tally is not None:
+                count, first_at = tally.count, tally.first_at
+                unsure = len(tally.origins - self.known.get(record.code_id, set())) if tally.origins else 0
+            else:
+                count, first_at, unsure = 0, None, 0
+            waiting = len(self.pending)
+        self.start_thread()
+        if waiting >= settings.TRACE_SCAN_BUFFER_MAX:
+            self.flush_quietly()
+        if not consistent:
+            return self.exact_stats(record.code_id)
+        stats = ScanStats(
+            code.scan_count + count,
+            _earliest(code.first_scanned_at, first_at),
+            code.origin_count + unsure,
+            origins_exact=not unsure,
+        )
+        if unsure and (stats.count > suspicious_scans() or stats.origins > suspicious_origins()):
+            return self.exact_stats(record.code_id)  # the verdict or the page needs the exact origins
+        return stats
+
+    def exact_stats(self, code_id: int) -> ScanStats:
+        """Stored counters plus this process's unwritten scans, with exact origins (one query)."""
+        with self.commit_lock:  # no write of this process commits until we have read
+            with self.lock:
+                tally = self.tallies.get(code_id)
+                count, first_at = (tally.count, tally.first_at) if tally else (0, None)
+                unsure = sorted(tally.origins - self.known.get(code_id, set())) if tally else []
+            row = _stored_counters(code_id, unsure)
+        if row is None:
+            return ScanStats(count, first_at, len(unsure))
+        scan_count, origin_count, first_scanned_at, written = row
+        if isinstance(written, set):
+            if written:
+                with self.lock:
+                    self.known.setdefault(code_id, set()).update(written)
+            written = len(written)
+        return ScanStats(
+            scan_count + count, _earliest(first_scanned_at, first_at), origin_count + len(unsure) - written
+        )
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def write(self, records: list[ScanRecord], *, settle: bool) -> dict[int, int]:
+        """Write ``records`` and their codes' counters in one transaction; new origins per code.
+
+        ``settle``: the records came from ``pending``, so take them out of the tallies once
+        committed. The codes' rows are locked first (PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+        serialises writers anyway), so two processes writing scans of one code take turns and
+        the second sees the first one's origins.
+        """
+        tallies = _summarise(records)
+        ids = sorted(tallies)
+        committed = False
+        sqlite_lock = _SQLITE_WRITE_LOCK if connection.vendor == "sqlite" else contextlib.nullcontext()
+        with sqlite_lock, self.commit_lock:
+            try:
+                with transaction.atomic():
+                    if ids and connection.features.has_select_for_update:
+                        list(TraceCode.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+                    with self.lock:
+                        known = {code_id: frozenset(self.known.get(code_id, ())) for code_id in ids}
+                    new = _new_origins(tallies, known)
+                    _insert_scans(records)
+                    updates = []
+                    for code_id in ids:
+                        tally, row = tallies[code_id], TraceCode(pk=code_id)
+                        row.scan_count = F("scan_count") + tally.count
+                        row.origin_count = F("origin_count") + len(new[code_id])
+                        row.first_scanned_at = Coalesce(
+                            F("first_scanned_at"), Value(tally.first_at, output_field=DateTimeField())
+                        )
+                        updates.append(row)
+                    if updates:
+                        TraceCode.objects.bulk_update(
+                            updates, ["scan_count", "origin_count", "first_scanned_at"], batch_size=200
+                        )
+                    with self.lock:
+                        self.seq += 1  # odd: from the commit on, the database shows these scans
+                committed = True
+            finally:
+                with self.lock:
+                    if committed:
+                        self._settle(tallies, settle)
+                    if self.seq % 2:
+                        self.seq += 1
+        return {code_id: len(origins) for code_id, origins in new.items()}
+
+    def _settle(self, tallies: dict[int, _Tally], settle: bool) -> None:
+        if len(self.known) > self.KNOWN_CODES_MAX:
+            self.known.clear()
+        for code_id, written in tallies.items():
+            if written.origins:
+                self.known.setdefault(code_id, set()).update(written.origins)
+            tally = self.tallies.get(code_id) if settle else None
+            if tally is not None:
+                tally.count -= written.count
+                tally.origins -= written.origins
+                if tally.count <= 0:
+                    del self.tallies[code_id]
+
+    def flush(self) -> int:
+        """Write every buffered scan now; returns how many. On failure they stay buffered."""
+        with self.flush_lock:
+            with self.lock:
+                records, self.pending = self.pending, []
+            if not records:
+                return 0
+            try:
+                try:
+                    self.write(records, settle=True)
+                except IntegrityError:
+                    records = self._drop_deleted_codes(records)
+                    self.write(records, settle=True)
+            except BaseException:
+                with self.lock:
+                    self.pending[:0] = records
+                raise
+            return len(records)
+
+    def _drop_deleted_codes(self, records: list[ScanRecord]) -> list[ScanRecord]:
+        """The records whose code still exists (a code deleted since its scan loses its scans, as
+        its written scans are deleted with it)."""
+        existing = set(TraceCode.objects.filter(pk__in={r.code_id for r in records}).values_list("pk", flat=True))
+        dropped = [r for r in records if r.code_id not in existing]
+        if dropped:
+            logger.warning("scan log: %d scans of deleted codes not written", len(dropped))
+            with self.lock:
+                self._settle(_summarise(dropped), True)
+        return [r for r in records if r.code_id in existing]
+
+    def flush_quietly(self) -> None:
+        try:
+            self.flush()
+        except Exception:
+            logger.exception("writing the scan log failed; the scans stay buffered for the next try")
+
+    # -- the background writer --------------------------------------------------------------
+
+    def start_thread(self) -> None:
+        if self.thread is not None:
+            return
+        interval = settings.TRACE_SCAN_FLUSH_INTERVAL
+        if interval <= 0:
+            return
+        with self.lock:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, args=(interval,), name="scan-log", daemon=True)
+                self.thread.start()
+
+    def _run(self, interval: float) -> None:
+        while not self.stopping:
+            self.wake.wait(interval)
+            self.wake.clear()
+            if self.pending and not self.stopping:
+                try:
+                    connection.close_if_unusable_or_obsolete()
+                    self.flush()
+                except Exception:
+                    logger.exception("writing the scan log failed; the scans stay buffered for the next try")
+        connection.close()
+
+    def stop_thread(self) -> None:
+        """Stop the background writer (tests); the next scan starts a new one if configured."""
+        thread = self.thread
+        if thread is None:
+            return
+        self.stopping = True
+        self.wake.set()
+        thread.join(timeout=10)
+        with self.lock:
+            self.thread, self.stopping = None, False
+
+
+_LOG = ScanLog()
+# A forked child starts with an empty log: its parent writes the scans it buffered.
+os.register_at_fork(after_in_child=_LOG.reset)
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    if _LOG.pending and _LOG.pid == os.getpid():
+        _LOG.flush_quietly()
+
+
+def counters_mark() -> int:
+    """Take before reading a code's row; pass to ``mark_loaded`` with the code."""
+    return _LOG.seq
+
+
+def mark_loaded(code: TraceCode, mark: int) -> TraceCode:
+    setattr(code, _MARK_ATTR, mark)
+    return code
 
 
 def log_scan(code: TraceCode, request) -> ScanStats:
@@ -188,29 +584,42 @@ def log_scan(code: TraceCode, request) -> ScanStats:
 
     Crawlers, link previews and HEAD requests are logged but not counted. A counted scan adds one
     to the code's ``scan_count`` and, when its coarse origin is new for the code, to
-    ``origin_count`` (one indexed lookup, an insert and an update in one short transaction).
+    ``origin_count``. Buffered and written in the background (``TRACE_SCAN_LOG_ASYNC``), or
+    written before returning.
     """
-    client = client_class(request.META.get("HTTP_USER_AGENT", ""))
-    counted = request.method == "GET" and client != Scan.Client.CRAWLER
-    origin = coarse_origin(client_address(request))
-    now = timezone.now()
-    lock = _SQLITE_WRITE_LOCK if connection.vendor == "sqlite" else contextlib.nullcontext()
-    with lock, transaction.atomic():
-        new_origin = (
-            counted and bool(origin) and not Scan.objects.filter(code=code, origin=origin, counted=True).exists()
-        )
-        Scan.objects.create(code=code, scanned_at=now, origin=origin, client=client, counted=counted)
-        if counted:
-            TraceCode.objects.filter(pk=code.pk).update(
-                scan_count=F("scan_count") + 1,
-                origin_count=F("origin_count") + int(new_origin),
-                first_scanned_at=Coalesce(F("first_scanned_at"), Value(now, output_field=DateTimeField())),
-            )
-    if not counted:
+    record = scan_record(code, request)
+    if settings.TRACE_SCAN_LOG_ASYNC:
+        return _LOG.record(code, record)
+    new_origins = _LOG.write([record], settle=False)
+    if not record.counted:
         return ScanStats.of(code)
-    return ScanStats(code.scan_count + 1, code.first_scanned_at or now, code.origin_count + int(new_origin))
+    return ScanStats(
+        code.scan_count + 1,
+        _earliest(code.first_scanned_at, record.scanned_at),
+        code.origin_count + new_origins.get(code.pk, 0),
+    )
 
 
 def scan_stats(code: TraceCode) -> ScanStats:
-    """Counted scans of ``code``, the first one's time and how many distinct origins."""
-    return ScanStats.of(code)
+    """Counted scans of ``code`` (written, and this process's unwritten ones), exact."""
+    return _LOG.exact_stats(code.pk)
+
+
+def flush_scans() -> int:
+    """Write this process's buffered scans now (tests, commands); returns how many."""
+    return _LOG.flush()
+
+
+def pending_scans() -> int:
+    """How many scans this process has buffered and not written yet."""
+    return len(_LOG.pending)
+
+
+def discard_pending_scans() -> None:
+    """Forget this process's unwritten scans (tests: a rolled-back database keeps none)."""
+    _LOG.discard()
+
+
+def stop_scan_thread() -> None:
+    """Stop this process's background writer, if any (tests)."""
+    _LOG.stop_thread()

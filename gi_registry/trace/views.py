@@ -2,17 +2,23 @@
 
 Thin views: ``resolve`` decides, ``scans`` logs and limits. Every answer is uncached (the scan
 count changes with each scan), works without JavaScript and stays small for a weak rural link.
+What is the same for every code of a batch is rendered once and cached: the batch's details and
+the page frame around them (``page_frame``); a scan fills in its code and counts.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats, timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -26,11 +32,24 @@ HOTLINE = "12315"
 def language_switch(request, code: str | None) -> dict:
     """The one language link of the trace page: ``/t/<code>`` ⇄ ``/en/t/<code>``."""
     english = (get_language() or "").startswith("en")
+    url = "/" if english else "/en/"
     if code:
-        url = reverse("trace:page", args=[code]) if english else reverse("trace:page_en", args=[code])
-    else:
-        url = "/" if english else "/en/"
+        url = code_url("trace:page" if english else "trace:page_en", code)
     return {"url": url, "code": "zh-hans" if english else "en", "name": "简体中文" if english else "English"}
+
+
+def code_url(name: str, code: str) -> str:
+    """``reverse(name, args=[code])`` for a printed code (base32: nothing to quote), reversing the
+    route once per URL prefix instead of on every scan."""
+    return _code_url_head(name, get_script_prefix(), get_urlconf()) + code
+
+
+@lru_cache(maxsize=32)
+def _code_url_head(name: str, prefix: str, urlconf) -> str:
+    url = reverse(name, args=["A"], urlconf=urlconf)
+    if not url.endswith("/A"):
+        raise ValueError(f"{name} does not end with the code")
+    return url[:-1]
 
 
 def too_many_requests(request, decision: scans.RateDecision, *, as_json: bool) -> HttpResponse:
@@ -65,22 +84,87 @@ def batch_details(request, batch) -> dict:
     return {**details, "html": mark_safe(details["html"])}  # noqa: S308 — our own rendered template
 
 
+#: Stand-ins for what differs between the codes of a batch and between scans of one code; a
+#: page frame carries them (private-use characters: escaping leaves them alone, no text has them).
+SLOT = "\ue000{}\ue001"
+
+
+def page_frame(request, resolution: resolver.Resolution) -> str:
+    """The trace page of a batch (or of an unknown code) for one verdict and language, with
+    ``SLOT``s where the code, the address, the language link and the scan counts go.
+
+    Rendered once and cached like the batch's details (the key carries the batch's
+    ``updated_at``), so a scan fills in a few strings instead of rendering the templates."""
+    batch = resolution.batch
+    if batch is not None:
+        key = resolver.details_cache_key(f"frame-{resolution.verdict}", batch, request)
+    else:
+        key = f"trace:frame-{resolution.verdict}:{get_language()}:{request.get_host()}"
+    frame = cache.get(key)
+    if frame is None:
+        context = {
+            "r": resolution,
+            "verdict": resolution.verdict,
+            "verdict_title": verdict_title(resolution),
+            "code": resolution.code,
+            "batch": batch,
+            "printed": SLOT.format("printed") if resolution.printed else "",
+            "typed": SLOT.format("typed"),
+            "details": batch_details(request, batch) if batch is not None else None,
+            "hotline": HOTLINE,
+            "lang_switch": {**language_switch(request, resolution.printed), "url": SLOT.format("lang_url")},
+            "page_url": SLOT.format("page_url"),
+            "scan_summary": SLOT.format("scan_summary"),
+            "scan_line": SLOT.format("scan_line"),
+        }
+        frame = render_to_string("gi_registry/trace/trace_page.html", context, request)
+        cache.set(key, frame, resolver.DETAILS_CACHE_SECONDS)
+    return frame
+
+
+def scan_counts(resolution: resolver.Resolution) -> dict[str, str]:
+    """The scan counts of a page as HTML: the suspicious verdict's explanation (``scan_summary``)
+    or the "scanned N times" line (``scan_line``). Formatted here rather than in a template: it is
+    the one part of the page that changes with every scan (the same messages as a template's
+    ``blocktrans count`` would look up, about a tenth of the time)."""
+    stats = resolution.stats
+    if stats is None:
+        return {"scan_summary": "", "scan_line": ""}
+    if resolution.verdict == resolver.SUSPICIOUS:
+        text = ngettext(
+            "This code is registered, but it has been scanned %(counter)s time since %(first)s, from %(origins)s places.",
+            "This code is registered, but it has been scanned %(counter)s times since %(first)s, from %(origins)s places.",
+            stats.count,
+        ) % {"counter": stats.count, "first": escape(_date(stats.first_at, "Y-m-d")), "origins": stats.origins}
+        return {"scan_summary": f"<p>{text}</p>", "scan_line": ""}
+    line = ngettext("Scanned %(counter)s time", "Scanned %(counter)s times", stats.count) % {"counter": stats.count}
+    if stats.first_at:
+        line += f" · {_('first scan')} {escape(_date(stats.first_at, 'Y-m-d H:i'))}"
+    return {"scan_summary": "", "scan_line": f'<p class="verdict-scans">{line}</p>'}
+
+
+def _date(value, fmt: str) -> str:
+    """``value|date:fmt`` as a template shows it (in the current time zone)."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, fmt)
+
+
 def render_resolution(request, resolution: resolver.Resolution, *, typed: str = "") -> HttpResponse:
-    context = {
-        "r": resolution,
-        "verdict": resolution.verdict,
-        "verdict_title": verdict_title(resolution),
-        "code": resolution.code,
-        "batch": resolution.batch,
+    values = {
         "printed": signing.display(resolution.printed) if resolution.printed else "",
         "typed": typed[:40],
-        "stats": resolution.stats,
-        "details": batch_details(request, resolution.batch) if resolution.batch is not None else None,
-        "hotline": HOTLINE,
-        "lang_switch": language_switch(request, resolution.printed),
+        "lang_url": language_switch(request, resolution.printed)["url"],
         "page_url": request.build_absolute_uri(request.path),
     }
-    response = render(request, "gi_registry/trace/trace_page.html", context, status=resolution.http_status)
+    html = page_frame(request, resolution)
+    for name, value in values.items():
+        html = html.replace(SLOT.format(name), escape(value))
+    for name, value in scan_counts(resolution).items():
+        html = html.replace(SLOT.format(name), value)
+    response = HttpResponse(html, status=resolution.http_status)
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -21,35 +21,47 @@ from django.db import connection, transaction
 
 from ..documents import FACETS, SearchDoc
 from ..models import SearchDocument
-from ..text import Analysed, ParsedQuery, Term, looks_like_code
+from ..text import Analysed, ParsedQuery, Term, looks_like_code, pairs
 from .base import EngineAnswer, Filters, SearchEngine, StoredHit, batched
 
 WORD_COLUMNS = ("title_words", "body_words")
 #: facet counts are exact up to this many matches, estimated beyond
 FACET_SCAN_LIMIT = 10_000
 CHAR_COLUMNS = ("title_chars", "body_chars")
+PAIR_COLUMNS = ("title_pairs", "body_pairs")
 
 
 class SqliteDialect:
     """SQLite FTS5."""
 
     table = "search_fts"
-    columns = ("title_words", "title_chars", "body_words", "body_chars", "pinyin", "syllables", "initials", "codes")
-    # bm25() weights, one per column in table order (the two UNINDEXED columns last)
-    weights = (8.0, 4.0, 2.0, 1.0, 6.0, 3.0, 2.0, 12.0, 0.0, 0.0)
+    columns = (
+        "title_words",
+        "title_chars",
+        "body_words",
+        "body_chars",
+        "pinyin",
+        "syllables",
+        "initials",
+        "codes",
+        "exact",
+        "title_pairs",
+        "body_pairs",
+        "syllable_pairs",
+        "initial_pairs",
+    )
+    # bm25() weights, one per column in table order (boost, UNINDEXED, last)
+    weights = (8.0, 4.0, 2.0, 1.0, 6.0, 3.0, 2.0, 12.0, 0.0, 4.0, 1.0, 3.0, 2.0, 0.0)
 
     # --- writing ---
 
     def write(self, cursor, rows: list[tuple[int, SearchDoc]]) -> None:
         ids = [doc_id for doc_id, _ in rows]
         self.delete(cursor, ids)
-        placeholders = ", ".join(["%s"] * (len(self.columns) + 3))
+        placeholders = ", ".join(["%s"] * (len(self.columns) + 2))
         cursor.executemany(
-            f"INSERT INTO {self.table} (rowid, {', '.join(self.columns)}, exact, boost) VALUES ({placeholders})",  # noqa: S608
-            [
-                (doc_id, *(getattr(doc.analysed, c) for c in self.columns), doc.analysed.exact, doc.boost)
-                for doc_id, doc in rows
-            ],
+            f"INSERT INTO {self.table} (rowid, {', '.join(self.columns)}, boost) VALUES ({placeholders})",  # noqa: S608
+            [(doc_id, *(getattr(doc.analysed, c) for c in self.columns), doc.boost) for doc_id, doc in rows],
         )
 
     def delete(self, cursor, ids: list[int]) -> None:
@@ -67,22 +79,27 @@ class SqliteDialect:
         text = " ".join(tokens).replace('"', '""')
         return "{" + " ".join(columns) + '} : "' + text + '"' + (" *" if prefix else "")
 
-    def term(self, term: Term) -> str:
+    def sequence(self, single: Iterable[str], paired: Iterable[str], items: tuple[str, ...]) -> str:
+        """A phrase over a per-character stream: as pairs when there are two or more items."""
+        return self.phrase(paired, pairs(items)) if len(items) > 1 else self.phrase(single, items)
+
+    def term(self, term: Term, ranked: bool = True) -> str:
         if term.kind == "cjk":
-            chars = self.phrase(CHAR_COLUMNS, term.chars)
-            boosts = [self.phrase(WORD_COLUMNS, [w]) for w in term.words if len(w) > 1]
+            chars = self.sequence(CHAR_COLUMNS, PAIR_COLUMNS, term.chars)
+            boosts = [self.phrase(WORD_COLUMNS, [w]) for w in term.words if len(w) > 1] if ranked else []
             return f"({chars} AND ({' OR '.join([chars, *boosts])}))" if boosts else chars
         alternatives = [self.phrase(WORD_COLUMNS, [term.text]), self.phrase(["pinyin"], [term.text])]
         if term.syllables:
-            alternatives.append(self.phrase(["syllables"], term.syllables))
+            alternatives.append(self.sequence(["syllables"], ["syllable_pairs"], term.syllables))
         if term.initials:
-            alternatives.append(self.phrase(["initials"], term.initials))
+            alternatives.append(self.sequence(["initials"], ["initial_pairs"], term.initials))
         if looks_like_code(term.text):
             alternatives.append(self.phrase(["codes"], [term.text], prefix=True))
         return "(" + " OR ".join(alternatives) + ")"
 
-    def expression(self, query: ParsedQuery) -> str:
-        expression = " AND ".join(self.term(t) for t in query.terms)
+    def expression(self, query: ParsedQuery, ranked: bool = True) -> str:
+        """The MATCH expression; ``ranked=False`` leaves out the parts that only add rank (counting)."""
+        expression = " AND ".join(self.term(t, ranked) for t in query.terms)
         if query.code:
             code = self.phrase(["codes"], [query.code], prefix=True)
             expression = f"{code} OR ({expression})" if expression else code
@@ -93,7 +110,7 @@ class SqliteDialect:
         last = len(query.terms) - 1
         for i, term in enumerate(query.terms):
             if term.kind == "cjk":
-                parts.append(self.phrase(["title_chars"], term.chars))
+                parts.append(self.sequence(["title_chars"], ["title_pairs"], term.chars))
             elif i == last:
                 parts.append(
                     "("
@@ -107,6 +124,7 @@ class SqliteDialect:
         return " AND ".join(parts)
 
     id_column = "rowid"
+    join = "CROSS JOIN"
 
     def ids(self, expression: str) -> tuple[str, list]:
         """SQL selecting the ids of the matching rows (``doc_id``)."""
@@ -141,9 +159,9 @@ class PostgresDialect:
     # weight letter → the token streams it holds; positions jump between streams (no false phrases)
     sections = (
         ("A", ("title_words", "pinyin", "codes")),
-        ("B", ("title_chars",)),
-        ("C", ("syllables", "initials")),
-        ("D", ("body_words", "body_chars")),
+        ("B", ("title_chars", "title_pairs")),
+        ("C", ("syllables", "initials", "syllable_pairs", "initial_pairs")),
+        ("D", ("body_words", "body_chars", "body_pairs")),
     )
     # ts_rank weights are {D, C, B, A}: the title streams (A, B, C) ranked without length
     # normalisation (titles are short), the body (D) normalised by its length, then summed
@@ -190,22 +208,27 @@ class PostgresDialect:
     def phrase(self, tokens: Iterable[str], weights: str) -> str:
         return "(" + " <-> ".join(self.lexeme(t, weights) for t in tokens) + ")"
 
-    def term(self, term: Term) -> str:
+    def sequence(self, items: tuple[str, ...], weights: str) -> str:
+        """A phrase over a per-character stream: as pairs when there are two or more items."""
+        return self.phrase(pairs(items) if len(items) > 1 else items, weights)
+
+    def term(self, term: Term, ranked: bool = True) -> str:
         if term.kind == "cjk":
-            chars = self.phrase(term.chars, "BD")
-            boosts = [self.lexeme(w, "AD") for w in term.words if len(w) > 1]
+            chars = self.sequence(term.chars, "BD")
+            boosts = [self.lexeme(w, "AD") for w in term.words if len(w) > 1] if ranked else []
             return f"({chars} & ({' | '.join([chars, *boosts])}))" if boosts else chars
         alternatives = [self.lexeme(term.text, "AD")]
         if term.syllables:
-            alternatives.append(self.phrase(term.syllables, "C"))
+            alternatives.append(self.sequence(term.syllables, "C"))
         if term.initials:
-            alternatives.append(self.phrase(term.initials, "C"))
+            alternatives.append(self.sequence(term.initials, "C"))
         if looks_like_code(term.text):
             alternatives.append(self.lexeme(term.text, "A", prefix=True))
         return "(" + " | ".join(alternatives) + ")"
 
-    def expression(self, query: ParsedQuery) -> str:
-        expression = " & ".join(self.term(t) for t in query.terms)
+    def expression(self, query: ParsedQuery, ranked: bool = True) -> str:
+        """The tsquery; ``ranked=False`` leaves out the parts that only add rank (counting)."""
+        expression = " & ".join(self.term(t, ranked) for t in query.terms)
         if query.code:
             code = self.lexeme(query.code, "A", prefix=True)
             expression = f"{code} | ({expression})" if expression else code
@@ -216,12 +239,13 @@ class PostgresDialect:
         last = len(query.terms) - 1
         for i, term in enumerate(query.terms):
             if term.kind == "cjk":
-                parts.append(self.phrase(term.chars, "B"))
+                parts.append(self.sequence(term.chars, "B"))
             else:
                 parts.append(self.lexeme(term.text, "A", prefix=i == last))
         return " & ".join(parts)
 
     id_column = "document_id"
+    join = "JOIN"
 
     def ids(self, expression: str) -> tuple[str, list]:
         return (
@@ -369,7 +393,7 @@ class EmbeddedEngine(SearchEngine):
         expression = self.dialect.expression(query)
         where, where_params = self._filter_sql(filters)
         ranked_sql, ranked_params = self.dialect.ranked(expression)
-        ids_sql, ids_params = self.dialect.ids(expression)
+        ids_sql, ids_params = self.dialect.ids(self.dialect.expression(query, ranked=False))
         with self.connection.cursor() as cursor:
             # the engine's best matches; records whose whole title is the query join the first page
             cursor.execute(
@@ -432,11 +456,12 @@ class EmbeddedEngine(SearchEngine):
             if group_total > FACET_SCAN_LIMIT:
                 scale, exact = group_total / FACET_SCAN_LIMIT, False
             marks = ", ".join(["%s"] * len(names))
+            # matches first, then their facet rows by document (SQLite: CROSS JOIN fixes that order)
             cursor.execute(
-                f"SELECT f.name, f.value, count(*) FROM search_searchfacet AS f "  # noqa: S608
-                f"WHERE f.name IN ({marks}) AND f.document_id IN (SELECT m.doc_id FROM ({ids_sql}{where} LIMIT %s) AS m) "
-                "GROUP BY f.name, f.value",
-                [*names, *ids_params, *where_params, FACET_SCAN_LIMIT],
+                f"SELECT f.name, f.value, count(*) FROM ({ids_sql}{where} LIMIT %s) AS m "  # noqa: S608
+                f"{self.dialect.join} search_searchfacet AS f ON f.document_id = m.doc_id "
+                f"WHERE f.name IN ({marks}) GROUP BY f.name, f.value",
+                [*ids_params, *where_params, FACET_SCAN_LIMIT, *names],
             )
             for name, value, count in cursor.fetchall():
                 counts[name][value] = max(1, round(count * scale))

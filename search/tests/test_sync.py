@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 
 from gi_registry.factories import GeographicalIndicationFactory, ProducerFactory, StandardFactory, family
 from search import service
-from search.models import PendingIndexUpdate
+from search.models import PendingIndexUpdate, SearchDocument
 
 from .conftest import CLUSTERS, cluster_engine_or_skip, cluster_url, require
 
@@ -185,3 +185,30 @@ def test_cluster_really_stopped_then_back(cluster, commit):
     assert not answer.notice
     assert PendingIndexUpdate.objects.count() == 0
     assert [h.title for h in cluster.search("文旦柚").hits] == ["梁平测试文旦柚"]
+
+
+# --- transactional tests: changes commit for real, and Django's flush empties the tables after ---
+
+
+def _index_rows() -> int:
+    from django.db import connection
+
+    table = "search_fts" if connection.vendor == "sqlite" else "search_pgindex"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 — a fixed table name
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_committed_changes_are_indexed_without_help(settings):
+    settings.SEARCH_URL = ""
+    GeographicalIndicationFactory(name="梁平测试提交柚", slug="test-committed")
+    assert found("提交柚") == [("gi", "梁平测试提交柚")]
+    assert _index_rows() == SearchDocument.objects.count() > 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_flush_leaves_no_index_rows_behind(settings):
+    settings.SEARCH_URL = ""
+    assert found("提交柚") == []
+    assert _index_rows() == SearchDocument.objects.count()

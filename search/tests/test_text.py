@@ -124,3 +124,10 @@ def test_highlight_marks_matches_and_escapes_everything_else():
     assert "<mark>DB50/T 9101-2022</mark>" in highlight(
         "t", "标准 DB50/T 9101-2022 代替", "", parse_query("DB50/T 9101-2022")
     )
+
+
+def test_pairs_of_the_per_character_streams():
+    analysed = analyse("梁平柚，张鸭子")
+    assert analysed.title_pairs == "梁平 平柚 张鸭 鸭子"  # no pair across the comma
+    assert analysed.syllable_pairs.split()[:2] == ["liangping", "pingyou"]
+    assert analysed.initial_pairs.split()[:2] == ["lp", "py"]

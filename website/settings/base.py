@@ -94,6 +94,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Let psycopg keep a query prepared after this many runs on a connection (0 = never, e.g.
+    # behind PgBouncer < 1.21 in transaction mode). Django's cursors bind parameters client-side
+    # and are never prepared; the trace code lookup (gi_registry/trace/resolve.py) binds
+    # server-side so that PostgreSQL plans it once per connection instead of on every scan.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", env.int("DB_PREPARE_THRESHOLD", default=5) or None
+    )
+
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -140,6 +149,24 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 # Keys that sign printed trace codes: "kid:secret,kid:secret", the first one signs, all verify.
 TRACE_SIGNING_KEYS = env("TRACE_SIGNING_KEYS", default="")
+# The trace endpoints (gi_registry/trace/scans.py): rate limit per client, and when a code's
+# verdict turns "suspicious" (too many counted scans, or from too many distinct networks).
+TRACE_RATE_LIMIT = env.int("TRACE_RATE_LIMIT", default=60)  # requests per window; 0 = off
+TRACE_RATE_WINDOW = env.int("TRACE_RATE_WINDOW", default=60)  # seconds
+TRACE_SUSPICIOUS_SCANS = env.int("TRACE_SUSPICIOUS_SCANS", default=20)
+TRACE_SUSPICIOUS_ORIGINS = env.int("TRACE_SUSPICIOUS_ORIGINS", default=5)
+# Behind a reverse proxy: the header holding the client address (e.g. "HTTP_X_REAL_IP"); without
+# it every client shares the proxy's address and the rate limit.
+TRACE_TRUSTED_PROXY_HEADER = env("TRACE_TRUSTED_PROXY_HEADER", default="")
+TRACE_EXTRA_CRAWLER_PATTERNS: tuple[str, ...] = ()
+# The scan log (gi_registry/trace/scans.py): buffered per process and written in one transaction
+# every TRACE_SCAN_FLUSH_INTERVAL seconds by a background thread (and at exit, and at once when
+# TRACE_SCAN_BUFFER_MAX scans wait), instead of a transaction on every scan's request path.
+TRACE_SCAN_LOG_ASYNC = env.bool("TRACE_SCAN_LOG_ASYNC", default=True)
+TRACE_SCAN_FLUSH_INTERVAL = env.float("TRACE_SCAN_FLUSH_INTERVAL", default=0.5)  # seconds; 0 = no thread
+TRACE_SCAN_BUFFER_MAX = env.int("TRACE_SCAN_BUFFER_MAX", default=5000)
+# The origin printed in QR codes (e.g. "https://gi.liangping.example"); default WAGTAILADMIN_BASE_URL.
+TRACE_BASE_URL = env("TRACE_BASE_URL", default="")
 
 # Where the cluster search engine lives (the search issue); empty means the embedded engine.
 SEARCH_URL = env("SEARCH_URL", default="")

@@ -21,3 +21,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Tests see fresh pages; website/tests/test_page_cache.py turns the cache on where it tests it.
 PAGE_CACHE_SECONDS = 0
 PAGE_CACHE_VERSION_TTL = 0
+# The scan log stays buffered (as in production) but no background thread writes it: that thread
+# would write on a connection of its own, outside the test's transaction. Tests that count Scan
+# rows call gi_registry.trace.scans.flush_scans(); conftest.py empties the buffer between tests.
+TRACE_SCAN_FLUSH_INTERVAL = 0

@@ -1,30 +1,47 @@
 """Benchmark traceability: issuing codes with their label PDF, and serving the trace page.
 
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python manage.py migrate
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 python manage.py bench_trace
+    python manage.py bench_trace --codes 200 \
+        --database-url sqlite:////tmp/bench.sqlite3 \
+        --database-url postgres://USER:PASSWORD@127.0.0.1:5432/SCRATCH_DB
 
 1. Issues ``--codes`` codes (default 10,000) for a seeded batch and draws their A4 label sheets
    as a vector PDF: codes per second, labels per second, seconds in all (target: 10,000 labels
    in under 20 s).
 2. Serves the site with gunicorn on 127.0.0.1 and loads the trace page, the trace JSON and the
    GS1 Digital Link in interleaved rounds with the bare ``/healthz`` view, over ``--concurrency``
-   keep-alive connections (default 64). Every trace request verifies the code, reads the batch
-   and writes a scan row, as in production; the rate limit is off for the run. Target: the
-   trace page at 50% or more of the bare view's throughput, p99 under 100 ms, no errors.
+   keep-alive connections (default 64). Every trace request comes with a phone's WeChat
+   User-Agent, so it is a counted scan, as in production: it verifies the code, reads the code
+   and its batch, passes the rate limiter (set so high that loopback never hits it) and is
+   written to the scan log. Target: the trace page at 50% or more of the bare view's throughput,
+   p99 under 100 ms, no errors.
+3. After the server has stopped (its workers write their buffered scans as they exit), checks
+   that the scan log holds one counted row per trace request sent and that the code's counters
+   agree with it.
 
-Seeded rows are removed at the end unless ``--keep``. Use a scratch database.
+``--database-url`` (repeatable) runs the whole benchmark once per database, each in a fresh
+process with that ``DATABASE_URL`` (and the server with it too), and then prints the runs side by
+side. Without it the benchmark runs on the configured database. Migrates first; seeded rows are
+removed at the end unless ``--keep``. Use scratch databases.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count, Q
 
 from gi_registry.factories import make_credit_code
 from gi_registry.models import (
@@ -44,6 +61,9 @@ from website.bench import compare, gunicorn, report
 
 BENCH_SLUG = "bench-trace-gi"
 BENCH_CREDIT_SERIAL = 990_000
+TRACE_TARGETS = ("trace_page", "trace_api", "digital_link")
+#: The rate limiter runs on every trace request, but no loopback client reaches this.
+BENCH_RATE_LIMIT = "1000000000"
 
 
 class Command(BaseCommand):
@@ -60,6 +80,13 @@ class Command(BaseCommand):
         parser.add_argument("--pdf", type=Path, help="keep the label PDF here")
         parser.add_argument("--keep", action="store_true", help="keep the seeded rows")
         parser.add_argument("--json", type=Path, help="also write the figures to this file")
+        parser.add_argument(
+            "--database-url",
+            action="append",
+            default=[],
+            metavar="URL",
+            help="run once per database (repeatable), each in its own process, and compare the runs",
+        )
 
     def progress(self, label: str, done: int, total: int) -> None:
         width = 30
@@ -69,19 +96,22 @@ class Command(BaseCommand):
             self.stderr.write("")
 
     def handle(self, *args, **options):
+        if options["database_url"]:
+            return self.handle_databases(options)
         call_command("migrate", verbosity=0)
         self.remove_seed()
         batch = self.seed(options["codes"])
-        figures: dict = {}
+        figures: dict = {"database": describe_database()}
         try:
             figures["issue"] = self.bench_issue(batch, options)
-            code = batch.codes.order_by("pk").first().printed_code
+            first = batch.codes.order_by("pk").first()
+            code = first.printed_code
             paths = {
                 "trace_page": f"/t/{code}",
                 "trace_api": f"/api/v1/trace/{code}",
                 "digital_link": f"/01/{batch.gtin}/10/{batch.lot_number}/21/{code}",
             }
-            env = {"TRACE_RATE_LIMIT": "0", "PAGE_CACHE_SECONDS": "0"}
+            env = {"TRACE_RATE_LIMIT": BENCH_RATE_LIMIT, "PAGE_CACHE_SECONDS": "0"}
             with gunicorn(workers=options["workers"], threads=options["threads"], extra_env=env) as base:
                 results = compare(
                     base,
@@ -91,10 +121,12 @@ class Command(BaseCommand):
                     rounds=options["rounds"],
                     progress=lambda done, total: self.progress("serve", done, total),
                 )
+            # The server has stopped: its workers have written the scans they had buffered.
             for line in report(results):
                 self.stdout.write(line)
             bare = results["bare"].rps or 1
             figures["serve"] = {name: r.as_dict(bare) for name, r in results.items()}
+            figures["scan_log"] = self.check_scan_log(first, sum(results[name].sent for name in TRACE_TARGETS))
         finally:
             if not options["keep"]:
                 self.remove_seed()
@@ -104,11 +136,54 @@ class Command(BaseCommand):
         issue = figures["issue"]
         errors = sum(r["errors"] for r in figures["serve"].values())
         self.stdout.write(
-            f"bench_trace: {issue['codes']} codes + label PDF in {issue['total_s']:.1f} s "
+            f"bench_trace ({figures['database']}): {issue['codes']} codes + label PDF in {issue['total_s']:.1f} s "
             f"({issue['labels_per_s']:.0f} labels/s); trace page {page['ratio']:.0%} of bare, "
             f"p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms; {errors} errors "
-            f"at {options['concurrency']} connections"
+            f"at {options['concurrency']} connections; {figures['scan_log']['rows']} scan rows for "
+            f"{figures['scan_log']['requests']} trace requests"
         )
+
+    def check_scan_log(self, code: TraceCode, requests: int) -> dict:
+        """Every trace request of the run is one counted scan row, and the code's counters agree."""
+        rows = Scan.objects.filter(code=code).aggregate(all=Count("pk"), counted=Count("pk", filter=Q(counted=True)))
+        code.refresh_from_db()
+        figures = {"requests": requests, "rows": rows["all"], "counted": rows["counted"], "scan_count": code.scan_count}
+        self.stdout.write(
+            f"scan log: {rows['all']} rows ({rows['counted']} counted) for {requests} trace requests; "
+            f"the code's scan_count {code.scan_count}, origin_count {code.origin_count}"
+        )
+        if not rows["all"] == rows["counted"] == code.scan_count == requests:
+            raise CommandError(f"the scan log does not match the requests served: {figures}")
+        return figures
+
+    def handle_databases(self, options) -> None:
+        """Run the benchmark once per ``--database-url``, each in a child process, then compare."""
+        runs = []
+        for url in options["database_url"]:
+            with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                args = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench_trace", "--json", out.name]
+                for name in ("codes", "layout", "requests", "concurrency", "rounds", "workers", "threads"):
+                    args += [f"--{name}", str(options[name])]
+                if options["keep"]:
+                    args.append("--keep")
+                self.stdout.write(f"== {redact(url)}")
+                self.stdout.flush()
+                done = subprocess.run(args, env={**os.environ, "DATABASE_URL": url}, check=False)  # noqa: S603
+                if done.returncode:
+                    raise CommandError(f"the run on {redact(url)} failed (exit status {done.returncode})")
+                runs.append(json.loads(Path(out.name).read_text()))
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'database':<12}{'target':<14}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        )
+        for run in runs:
+            for name, r in run["serve"].items():
+                self.stdout.write(
+                    f"{run['database']:<12}{name:<14}{r['rps']:>9.0f}{r['ratio']:>8.0%}"
+                    f"{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
+                )
+        if options["json"]:
+            options["json"].write_text(json.dumps(runs, indent=2, default=str))
 
     def bench_issue(self, batch: Batch, options) -> dict:
         count = options["codes"]
@@ -199,3 +274,15 @@ class Command(BaseCommand):
             Authorisation.objects.filter(geographical_indication__slug=BENCH_SLUG).delete()
             Producer.objects.filter(credit_code=make_credit_code(BENCH_CREDIT_SERIAL, "93")).delete()
             GeographicalIndication.objects.filter(slug=BENCH_SLUG).delete()
+
+
+def describe_database() -> str:
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
+
+
+def redact(url: str) -> str:
+    """``url`` without its password."""
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
