@@ -77,3 +77,19 @@ def screenshot_dir():
     path = Path(__file__).parent / "screenshots"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_live_server_sessions(django_db_setup, django_db_blocker):
+    """Live-server request threads can leave a PostgreSQL session open on the test database,
+    which then cannot be dropped; end them before pytest-django tears the database down."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
