@@ -23,6 +23,7 @@ from django.db import transaction
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 from website.bench import compare, gunicorn, report
+from website.progress import ProgressBar
 
 BENCH_PREFIX = "基准测试"
 FIRST_SERIAL = 100000
@@ -41,13 +42,6 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
         parser.add_argument("--keep", action="store_true", help="keep the seeded rows")
         parser.add_argument("--json", type=Path, help="also write the figures to this file")
-
-    def progress(self, label: str, done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        self.stderr.write(f"\r{label:<22}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
-        if done >= total:
-            self.stderr.write("")
 
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0)
@@ -79,7 +73,7 @@ class Command(BaseCommand):
                         requests=options["requests"],
                         concurrency=options["concurrency"],
                         rounds=options["rounds"],
-                        progress=lambda done, total, label=label: self.progress(label, done, total),
+                        progress=ProgressBar(self.stderr, options["rounds"], label),
                     )
                 self.stdout.write(f"-- {label}")
                 for line in report(results):
@@ -98,6 +92,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def seed(self, options) -> list[GeographicalIndication]:
+        self.progress_producers = ProgressBar(self.stderr, options["producers"], "producers")
+        self.progress_authorisations = ProgressBar(self.stderr, options["authorisations"], "authorisations")
         townships = list(Township.objects.all())
         families = {f.slug: f for f in ProductFamily.objects.filter(is_five_zi=True)}
         registered = datetime.date(2015, 1, 1)
@@ -132,8 +128,7 @@ class Command(BaseCommand):
                     is_demo=True,
                 )
             )
-            if i % 2000 == 1999:
-                self.progress("producers", i + 1, options["producers"])
+            self.progress_producers(i + 1)
         producers = Producer.objects.bulk_create(producers, batch_size=2000)
         through = Producer.product_families.through
         for producer in producers:
@@ -156,8 +151,7 @@ class Command(BaseCommand):
                     is_demo=True,
                 )
             )
-            if i % 10000 == 9999:
-                self.progress("authorisations", i + 1, options["authorisations"])
+            self.progress_authorisations(i + 1)
         Authorisation.objects.bulk_create(authorisations, batch_size=5000)
 
         standards = Standard.objects.bulk_create(
@@ -177,7 +171,7 @@ class Command(BaseCommand):
             ],
             batch_size=2000,
         )
-        self.progress("standards", len(standards), options["standards"])
+        ProgressBar(self.stderr, options["standards"], "standards")(len(standards))
         for i, standard in enumerate(standards):
             if i % 5 == 0 and i + 1 < len(standards):
                 standard.replaced_by = standards[i + 1]

@@ -8,37 +8,11 @@ exit when any row is bad (nothing is written then), and a one-line summary at th
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gi_registry.services.importer import KINDS, MAX_UPLOAD_BYTES, ImportFileError, read_table, run_import
-
-BAR_WIDTH = 30
-
-
-class ProgressBar:
-    """A text bar ``[#####.....]  120/550`` redrawn in place on a terminal.
-
-    Redrawn at most ~100 times whatever the row count; when the stream is not a terminal (a log
-    file, a test) it writes a running count on its own line every 10% instead.
-    """
-
-    def __init__(self, stream: OutputWrapper, total: int) -> None:
-        self.stream = stream
-        self.total = max(total, 1)
-        self.interactive = stream.isatty()
-        self.step = max(1, self.total // (100 if self.interactive else 10))
-
-    def __call__(self, done: int, total: int) -> None:
-        if done % self.step and done != total:
-            return
-        filled = BAR_WIDTH * done // self.total
-        line = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:>6}/{total}"
-        if self.interactive:
-            self.stream.write("\r" + line, ending="\n" if done == total else "")
-        else:
-            self.stream.write(line)
-        self.stream.flush()
+from website.progress import ProgressBar
 
 
 class Command(BaseCommand):

@@ -18,27 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from gi_registry.models import Batch
 from gi_registry.trace import labels
 from gi_registry.trace.issuance import IssuanceError, issue_codes
-
-BAR_WIDTH = 30
-
-
-class Progress:
-    """``label [#####.....] 1200/10000`` redrawn in place on a terminal, every 10% otherwise."""
-
-    def __init__(self, stream, label: str, total: int) -> None:
-        self.stream, self.label, self.total = stream, label, max(total, 1)
-        self.interactive = hasattr(stream, "isatty") and stream.isatty()
-        self.last_tenth = -1
-
-    def __call__(self, done: int) -> None:
-        filled = BAR_WIDTH * done // self.total
-        line = f"{self.label:<7} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:>7}/{self.total}"
-        if self.interactive:
-            self.stream.write("\r" + line + ("\n" if done >= self.total else ""))
-        elif done * 10 // self.total != self.last_tenth:
-            self.last_tenth = done * 10 // self.total
-            self.stream.write(line + "\n")
-        self.stream.flush()
+from website.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -74,7 +54,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {user!r}.")
         started = time.perf_counter()
         try:
-            codes = issue_codes(batch, count, issuer, progress=Progress(sys.stderr, "issue", count))
+            codes = issue_codes(batch, count, issuer, progress=ProgressBar(sys.stderr, count, "issue"))
         except IssuanceError as exc:
             raise CommandError(str(exc)) from exc
         for code in codes:
@@ -85,7 +65,7 @@ class Command(BaseCommand):
         if pdf:
             data = labels.label_data(codes)
             Path(pdf).write_bytes(
-                labels.label_sheet_pdf(data, layout, ec, progress=Progress(sys.stderr, "labels", len(data)))
+                labels.label_sheet_pdf(data, layout, ec, progress=ProgressBar(sys.stderr, len(data), "labels"))
             )
             written.append(pdf)
         if zip:
