@@ -66,7 +66,15 @@ def producer_permissions() -> list[Permission]:
 
 @transaction.atomic
 def ensure_groups_and_workflow() -> None:
-    from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowContentType, WorkflowTask
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Page,
+        Workflow,
+        WorkflowContentType,
+        WorkflowPage,
+        WorkflowTask,
+    )
 
     officers, _ = Group.objects.get_or_create(name=REGISTRY_OFFICERS)
     officers.permissions.add(*officer_permissions())
@@ -77,13 +85,17 @@ def ensure_groups_and_workflow() -> None:
 
     # Brand editors write pages under the home page; publishing is the officers' approval step.
     home = Page.objects.filter(depth=2).first()
+    # Officers review and publish them: Wagtail's admin denies the approve action to a task's
+    # group member who has no permission on the page itself.
+    page_perms = {editors: ("add_page", "change_page"), officers: ("change_page", "publish_page")}
     if home is not None:
-        for codename in ("add_page", "change_page"):
-            GroupPagePermission.objects.get_or_create(
-                group=editors,
-                page=home,
-                permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
-            )
+        for group, codenames in page_perms.items():
+            for codename in codenames:
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=home,
+                    permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
+                )
 
     task = GroupApprovalTask.objects.filter(name="登记管理员审核").first()
     if task is None:
@@ -94,6 +106,10 @@ def ensure_groups_and_workflow() -> None:
     for model in REGISTRY_MODELS:
         content_type = ContentType.objects.get(app_label="gi_registry", model=model)
         WorkflowContentType.objects.get_or_create(content_type=content_type, defaults={"workflow": workflow})
+    # Pages under the home page (brand pages among them) go through the same approval: without
+    # this they would fall to Wagtail's default "Moderators approval" on the root page.
+    if home is not None:
+        WorkflowPage.objects.get_or_create(page=home, defaults={"workflow": workflow})
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:

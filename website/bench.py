@@ -2,7 +2,10 @@
 
 Machines here are shared and noisy, so every figure is measured against a bare Django view
 (``/healthz``) served by the same server in the same run, in interleaved rounds, and reported
-as medians and ratios rather than lone absolute times.
+as medians and ratios rather than lone absolute times. Where ``/proc`` exists, each target also
+gets the CPU time the server spent per request (gunicorn's processes, and PostgreSQL's backends
+for the benchmark's database): unlike throughput, that hardly moves when other programs load
+the machine.
 """
 
 from __future__ import annotations
@@ -37,6 +40,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Server(str):
+    """The base URL of a server started by ``gunicorn``, with the process id of its master."""
+
+    pid: int | None = None
+
+
+def _cpu_seconds(pids) -> float:
+    """User + system CPU time of ``pids`` (0 for any that has gone)."""
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_processes(master: int | None) -> list[int]:
+    """``master``, its workers, and the PostgreSQL backends serving the benchmark's database."""
+    if master is None or not Path("/proc/self/stat").exists():
+        return []
+    pids = [master]
+    database = settings.DATABASES["default"]
+    backend = f" {database.get('USER', '')} {database['NAME']} " if "postgresql" in database["ENGINE"] else None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError):
+            worker = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master
+            if worker or (backend and backend in (entry / "cmdline").read_text().replace("\0", " ")):
+                pids.append(int(entry.name))
+    return pids
+
+
 @contextlib.contextmanager
 def gunicorn(workers: int = 2, threads: int = 4, extra_env: dict | None = None) -> Iterator[str]:
     """Serve this project with gunicorn on 127.0.0.1, with the settings in use, DEBUG off."""
@@ -63,7 +99,8 @@ def gunicorn(workers: int = 2, threads: int = 4, extra_env: dict | None = None) 
         cwd=settings.BASE_DIR,
         env=env,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -94,6 +131,7 @@ class Result:
     errors: int = 0
     bytes: int = 0
     warmup: int = 0  # requests sent before the measured rounds
+    cpu_seconds: float = 0.0  # server CPU time over the measured rounds (0: not measured)
 
     @property
     def sent(self) -> int:
@@ -104,6 +142,11 @@ class Result:
     def rps(self) -> float:
         return statistics.median(self.round_rps) if self.round_rps else 0.0
 
+    @property
+    def cpu_us(self) -> float:
+        """Server CPU time per measured request, in microseconds (0: not measured)."""
+        return self.cpu_seconds / len(self.latencies) * 1e6 if self.latencies else 0.0
+
     def as_dict(self, bare_rps: float) -> dict:
         return {
             "path": self.path,
@@ -113,6 +156,7 @@ class Result:
             "p99_ms": self.percentile(99),
             "errors": self.errors,
             "bytes": self.bytes,
+            "cpu_us": self.cpu_us,
         }
 
     def percentile(self, p: float) -> float:
@@ -161,17 +205,33 @@ def _load(base: str, path: str, requests: int, concurrency: int, result: Result)
 
 
 def compare(
-    base: str, paths: dict[str, str], *, requests: int, concurrency: int, rounds: int, progress=None
+    base: str,
+    paths: dict[str, str],
+    *,
+    requests: int,
+    concurrency: int,
+    rounds: int,
+    progress=None,
+    settle: float = 0.0,
 ) -> dict[str, Result]:
-    """Interleave rounds over the bare view and every page so noise hits them alike."""
+    """Interleave rounds over the bare view and every page so noise hits them alike.
+
+    ``settle``: seconds to wait after each target's load, so that work the server does after
+    answering (a background writer) is counted with that target, not with the next one.
+    """
     targets = {"bare": BARE_PATH, **paths}
     results = {name: Result(path) for name, path in targets.items()}
     for name, path in targets.items():  # warm-up: caches, connections, lazy imports
         results[name].warmup = min(50, requests)
         _load(base, path, results[name].warmup, min(4, concurrency), Result(path))
+    time.sleep(settle)
+    processes = server_processes(getattr(base, "pid", None))  # after the warm-up: database backends
     for round_no in range(1, rounds + 1):
         for name, path in targets.items():
+            before = _cpu_seconds(processes)
             results[name].round_rps.append(_load(base, path, requests, concurrency, results[name]))
+            time.sleep(settle)
+            results[name].cpu_seconds += _cpu_seconds(processes) - before
         if progress:
             progress(round_no, rounds)
     return results
@@ -179,10 +239,14 @@ def compare(
 
 def report(results: dict[str, Result]) -> list[str]:
     bare = results["bare"].rps or 1.0
-    lines = [f"{'target':<14}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'KB':>7}  path"]
+    bare_cpu = results["bare"].cpu_us or 1.0
+    lines = [
+        f"{'target':<14}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'KB':>7}"
+        f"{'CPU us':>9}{'x bare':>8}  path"
+    ]
     for name, r in results.items():
         lines.append(
             f"{name:<14}{r.rps:>9.0f}{r.rps / bare:>8.0%}{r.percentile(50):>9.1f}{r.percentile(99):>9.1f}"
-            f"{r.errors:>8}{r.bytes / 1024:>7.1f}  {r.path}"
+            f"{r.errors:>8}{r.bytes / 1024:>7.1f}{r.cpu_us:>9.0f}{r.cpu_us / bare_cpu:>8.2f}  {r.path}"
         )
     return lines

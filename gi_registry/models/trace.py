@@ -323,8 +323,9 @@ class TraceCode(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    # Kept by ``gi_registry.trace.scans.log_scan`` with each counted scan, so the trace page reads
-    # them with the code instead of aggregating a scan log that a copied label can make long.
+    # Kept by the scan log (``gi_registry.trace.scans.ScanLog.write``) with the counted scans it
+    # writes, so the trace page reads them with the code instead of aggregating a scan log that a
+    # copied label can make long.
     scan_count = models.PositiveIntegerField(_("scans"), default=0, editable=False)
     origin_count = models.PositiveIntegerField(_("distinct origins"), default=0, editable=False)
     first_scanned_at = models.DateTimeField(_("first scan"), null=True, blank=True, editable=False)

@@ -13,10 +13,12 @@ from django.test import TestCase
 from wagtail.models import ModelLogEntry, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.models import IndexEntry
 
+from brands import demo as brand_demo
 from gi_registry import demo
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
 from gi_registry.validators import validate_credit_code
+from website import demo as website_demo
 from website.models import HomePage
 
 SUMMARY = re.compile(r"^Demo data: (\d+) created, (\d+) updated, (\d+) unchanged$", re.MULTILINE)
@@ -67,6 +69,11 @@ class LoadedDemoData(TestCase):
             + len(demo.PRODUCERS)
             + len(demo.AUTHORISATIONS)
             + len(demo.STANDARDS)
+            + 1  # the brand index page (brands/demo.py)
+            + len(brand_demo.BRANDS)
+            + len(website_demo.FAMILY_PAGES)
+            + 1  # the announcement index
+            + len(website_demo.ANNOUNCEMENTS)
         )
         self.assertEqual(self.first_run, (expected, 1, 0))
 

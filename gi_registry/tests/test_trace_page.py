@@ -138,4 +138,6 @@ def test_product_photo_is_a_small_responsive_rendition(phone, batch):
     code = issue_codes(batch, 1)[0]
     html = phone.get(f"/t/{code.printed_code}").content.decode()
     assert 'class="trace-photo"' in html and "srcset=" in html and 'loading="lazy"' in html
-    assert ".webp" in html and "1600" not in html  # renditions, never the original upload
+    # renditions, never the original upload (1600 px wide): no 1600-wide candidate or width attribute
+    assert ".webp" in html and " 1600w" not in html and 'width="1600"' not in html
+    assert batch.photo.file.name not in html

@@ -22,12 +22,19 @@ The scan log is written off the request path (``TRACE_SCAN_LOG_ASYNC``, the defa
 appended to this process's buffer (``ScanLog``), and a background thread writes the buffered rows
 and the codes' counters in one transaction every ``TRACE_SCAN_FLUSH_INTERVAL`` seconds, at exit
 (``atexit``; a gunicorn worker exits normally on a graceful stop or restart), and at once when
-``TRACE_SCAN_BUFFER_MAX`` rows wait. A failed write puts its rows back for the next flush. What a
+``TRACE_SCAN_BUFFER_MAX`` rows wait. A failed write puts its rows back for the next flush; a
+process killed outright (SIGKILL, out of memory) loses the scans of its last interval. What a
 page shows is the stored counters plus this process's unwritten scans of the code, so a scan
 counts on its own page at once; another worker's scans show once that worker has flushed (within
 the interval). ``flush_scans()`` writes everything now (tests, management commands). With
 ``TRACE_SCAN_LOG_ASYNC = False`` each scan is written in its own transaction before the page is
-rendered. Both paths write through ``ScanLog.write``: the same rows, the same counters.
+rendered. Both paths write through ``ScanLog.write``: the same rows, the same counters. A write
+locks its codes' rows first (PostgreSQL; SQLite serialises writers anyway), so two processes
+writing a first scan from one network count that origin once.
+
+The rules hold as before: every scan is logged (time, coarse origin, client class), crawlers are
+not counted, a client over the rate limit is refused before anything is buffered, and the count,
+first scan and verdict a page shows include the scan it answers.
 """
 
 from __future__ import annotations
@@ -230,14 +237,16 @@ def scan_record(code: TraceCode, request) -> ScanRecord:
 
 
 class _Tally:
-    """Counted scans of one code: how many, the first one's time, their (non-empty) origins."""
+    """Counted scans of one code: how many, the first one's time, their (non-empty) origins, and
+    which of these origins a look at the written log found new for the code (``ScanLog``)."""
 
-    __slots__ = ("count", "first_at", "origins")
+    __slots__ = ("count", "first_at", "new", "origins")
 
     def __init__(self) -> None:
         self.count = 0
         self.first_at: datetime.datetime | None = None
         self.origins: set[str] = set()
+        self.new: set[str] = set()
 
     def add(self, record: ScanRecord) -> None:
         self.count += 1
@@ -281,15 +290,22 @@ _SCAN_COLUMNS = ("code", "scanned_at", "origin", "client", "counted")
 
 
 def _insert_scans(records: list[ScanRecord]) -> None:
-    """INSERT the rows, 500 to a statement: ``bulk_create`` would build a model instance and
-    prepare every value of every row through the ORM, several times the cost of the insert."""
+    """INSERT the rows in a few statements: ``bulk_create`` would build a model instance and
+    prepare every value of every row through the ORM, several times the cost of the insert.
+    PostgreSQL takes each column as one array (``unnest``), SQLite 500 rows to a statement."""
     qn = connection.ops.quote_name
     fields = [Scan._meta.get_field(name) for name in _SCAN_COLUMNS]
-    # Identifiers from the model's metadata, quoted by the backend; the values are parameters.
-    head = f"INSERT INTO {qn(Scan._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "  # noqa: S608
-    one_row = f"({', '.join(['%s'] * len(fields))})"
-    scanned_at = fields[1]
+    # Identifiers and types from the model's metadata, quoted by the backend; values are parameters.
+    head = f"INSERT INTO {qn(Scan._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            columns = [[r.code_id for r in records], [r.scanned_at for r in records]]
+            columns += [[r.origin for r in records], [r.client for r in records], [r.counted for r in records]]
+            cursor.execute(f"{head}SELECT * FROM unnest({arrays})", columns)  # noqa: S608
+            return
+        scanned_at = fields[1]
+        one_row = f"({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(records), 500):
             chunk = records[start : start + 500]
             params: list = []
@@ -301,7 +317,7 @@ def _insert_scans(records: list[ScanRecord]) -> None:
                     r.client,
                     r.counted,
                 )
-            cursor.execute(head + ", ".join([one_row] * len(chunk)), params)
+            cursor.execute(f"{head}VALUES {', '.join([one_row] * len(chunk))}", params)
 
 
 def _stored_counters(code_id: int, unsure: list[str]):
@@ -343,7 +359,9 @@ class ScanLog:
     number: a write makes it odd just before its commit and even again once it has taken its rows
     out of the tallies. A page whose row was read under the same even number as the tallies are
     seen now adds them up directly; otherwise (a commit in between, rare) it reads the counters
-    again while no write of this process can commit (``commit_lock``).
+    again while no write of this process can commit (``commit_lock``, ``exact_stats``). Whether an
+    unwritten scan's origin is new for its code is asked only when the verdict or the page
+    depends on it (near the thresholds), once, and remembered.
     """
 
     #: Codes whose written origins are remembered; past this the memory starts afresh.
@@ -384,11 +402,11 @@ class ScanLog:
                     tally = self.tallies[record.code_id] = _Tally()
                 tally.add(record)
             consistent = mark == self.seq and not self.seq % 2
+            count, first_at, new, unsure = 0, None, 0, 0
             if consistent and tally is not None:
-                count, first_at = tally.count, tally.first_at
-                unsure = len(tally.origins - self.known.get(record.code_id, set())) if tally.origins else 0
-            else:
-                count, first_at, unsure = 0, None, 0
+                count, first_at, new = tally.count, tally.first_at, len(tally.new)
+                if len(tally.origins) > new:
+                    unsure = len(tally.origins - tally.new - self.known.get(record.code_id, set()))
             waiting = len(self.pending)
         self.start_thread()
         if waiting >= settings.TRACE_SCAN_BUFFER_MAX:
@@ -398,7 +416,7 @@ class ScanLog:
         stats = ScanStats(
             code.scan_count + count,
             _earliest(code.first_scanned_at, first_at),
-            code.origin_count + unsure,
+            code.origin_count + new + unsure,
             origins_exact=not unsure,
         )
         if unsure and (stats.count > suspicious_scans() or stats.origins > suspicious_origins()):
@@ -406,23 +424,33 @@ class ScanLog:
         return stats
 
     def exact_stats(self, code_id: int) -> ScanStats:
-        """Stored counters plus this process's unwritten scans, with exact origins (one query)."""
+        """Stored counters plus this process's unwritten scans, with exact origins.
+
+        One query: the code's counters and, for each unwritten origin not yet classified, whether
+        a written counted scan of the code has it. The answer is remembered (``known`` for the
+        written ones, the tally's ``new`` for the others), so the next scans need not ask again.
+        """
         with self.commit_lock:  # no write of this process commits until we have read
             with self.lock:
                 tally = self.tallies.get(code_id)
-                count, first_at = (tally.count, tally.first_at) if tally else (0, None)
-                unsure = sorted(tally.origins - self.known.get(code_id, set())) if tally else []
+                count, first_at, new, unsure = 0, None, 0, []
+                if tally is not None:
+                    count, first_at, new = tally.count, tally.first_at, len(tally.new)
+                    unsure = sorted(tally.origins - tally.new - self.known.get(code_id, set()))
             row = _stored_counters(code_id, unsure)
-        if row is None:
-            return ScanStats(count, first_at, len(unsure))
-        scan_count, origin_count, first_scanned_at, written = row
-        if isinstance(written, set):
-            if written:
+            if row is None:
+                return ScanStats(count, first_at, new + len(unsure))
+            scan_count, origin_count, first_scanned_at, written = row
+            if isinstance(written, set):
                 with self.lock:
-                    self.known.setdefault(code_id, set()).update(written)
-            written = len(written)
+                    if written:
+                        self.known.setdefault(code_id, set()).update(written)
+                    tally = self.tallies.get(code_id)
+                    if tally is not None:
+                        tally.new.update(o for o in unsure if o not in written and o in tally.origins)
+                written = len(written)
         return ScanStats(
-            scan_count + count, _earliest(first_scanned_at, first_at), origin_count + len(unsure) - written
+            scan_count + count, _earliest(first_scanned_at, first_at), origin_count + new + len(unsure) - written
         )
 
     # -- writing ----------------------------------------------------------------------------
@@ -482,6 +510,7 @@ class ScanLog:
             if tally is not None:
                 tally.count -= written.count
                 tally.origins -= written.origins
+                tally.new -= written.origins
                 if tally.count <= 0:
                     del self.tallies[code_id]
 

@@ -8,6 +8,8 @@ the page frame around them (``page_frame``); a scan fills in its code and counts
 
 from __future__ import annotations
 
+import re
+import time
 from functools import lru_cache
 
 from django.core.cache import cache
@@ -15,7 +17,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext, pgettext
@@ -87,21 +89,32 @@ def batch_details(request, batch) -> dict:
 #: Stand-ins for what differs between the codes of a batch and between scans of one code; a
 #: page frame carries them (private-use characters: escaping leaves them alone, no text has them).
 SLOT = "\ue000{}\ue001"
+_SLOT_RE = re.compile("\ue000(\\w+)\ue001")
+#: This process's frames, split at their slots: {key: (expires, parts)}. The key changes with the
+#: batch; a frame expires with its cached copy (``DETAILS_CACHE_SECONDS`` after its rendering).
+_FRAMES: dict[str, tuple[float, list[str]]] = {}
+_FRAMES_MAX = 512
 
 
-def page_frame(request, resolution: resolver.Resolution) -> str:
-    """The trace page of a batch (or of an unknown code) for one verdict and language, with
-    ``SLOT``s where the code, the address, the language link and the scan counts go.
+def page_frame(request, resolution: resolver.Resolution) -> list[str]:
+    """The trace page of a batch (or of an unknown code) for one verdict and language, split at
+    the ``SLOT``s where the code, the address, the language link and the scan counts go:
+    ``[text, slot name, text, slot name, …, text]``.
 
     Rendered once and cached like the batch's details (the key carries the batch's
-    ``updated_at``), so a scan fills in a few strings instead of rendering the templates."""
+    ``updated_at``), so a scan fills in a few strings instead of rendering the templates; each
+    process keeps the frames it uses in memory as well (no cache round trip, no unpickling)."""
     batch = resolution.batch
     if batch is not None:
         key = resolver.details_cache_key(f"frame-{resolution.verdict}", batch, request)
     else:
         key = f"trace:frame-{resolution.verdict}:{get_language()}:{request.get_host()}"
-    frame = cache.get(key)
-    if frame is None:
+    now = time.time()
+    memo = _FRAMES.get(key)
+    if memo is not None and memo[0] > now:
+        return memo[1]
+    cached = cache.get(key)
+    if cached is None:
         context = {
             "r": resolution,
             "verdict": resolution.verdict,
@@ -117,9 +130,14 @@ def page_frame(request, resolution: resolver.Resolution) -> str:
             "scan_summary": SLOT.format("scan_summary"),
             "scan_line": SLOT.format("scan_line"),
         }
-        frame = render_to_string("gi_registry/trace/trace_page.html", context, request)
-        cache.set(key, frame, resolver.DETAILS_CACHE_SECONDS)
-    return frame
+        cached = (now, render_to_string("gi_registry/trace/trace_page.html", context, request))
+        cache.set(key, cached, resolver.DETAILS_CACHE_SECONDS)
+    rendered_at, frame = cached
+    parts = _SLOT_RE.split(frame)
+    if len(_FRAMES) >= _FRAMES_MAX:
+        _FRAMES.clear()
+    _FRAMES[key] = (rendered_at + resolver.DETAILS_CACHE_SECONDS, parts)
+    return parts
 
 
 def scan_counts(resolution: resolver.Resolution) -> dict[str, str]:
@@ -144,26 +162,28 @@ def scan_counts(resolution: resolver.Resolution) -> dict[str, str]:
 
 
 def _date(value, fmt: str) -> str:
-    """``value|date:fmt`` as a template shows it (in the current time zone)."""
+    """``value|date:fmt`` as a template shows it (in the current time zone), for the numeric
+    formats used here (``Y-m-d``, ``Y-m-d H:i``), without Django's general date formatter."""
     if value is None:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return formats.date_format(value, fmt)
+    return value.strftime(_STRFTIME[fmt])
+
+
+_STRFTIME = {"Y-m-d": "%Y-%m-%d", "Y-m-d H:i": "%Y-%m-%d %H:%M"}
 
 
 def render_resolution(request, resolution: resolver.Resolution, *, typed: str = "") -> HttpResponse:
     values = {
-        "printed": signing.display(resolution.printed) if resolution.printed else "",
-        "typed": typed[:40],
-        "lang_url": language_switch(request, resolution.printed)["url"],
-        "page_url": request.build_absolute_uri(request.path),
+        "printed": escape(signing.display(resolution.printed)) if resolution.printed else "",
+        "typed": escape(typed[:40]),
+        "lang_url": escape(language_switch(request, resolution.printed)["url"]),
+        "page_url": escape(request.build_absolute_uri(request.path)),
+        **scan_counts(resolution),  # HTML already
     }
-    html = page_frame(request, resolution)
-    for name, value in values.items():
-        html = html.replace(SLOT.format(name), escape(value))
-    for name, value in scan_counts(resolution).items():
-        html = html.replace(SLOT.format(name), value)
+    parts = page_frame(request, resolution)
+    html = "".join(values[part] if i % 2 else part for i, part in enumerate(parts))
     response = HttpResponse(html, status=resolution.http_status)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -120,6 +120,8 @@ class Command(BaseCommand):
                     concurrency=options["concurrency"],
                     rounds=options["rounds"],
                     progress=lambda done, total: self.progress("serve", done, total),
+                    # each target's buffered scans are written (and their CPU counted) in its turn
+                    settle=settings.TRACE_SCAN_FLUSH_INTERVAL + 0.25,
                 )
             # The server has stopped: its workers have written the scans they had buffered.
             for line in report(results):
@@ -138,7 +140,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"bench_trace ({figures['database']}): {issue['codes']} codes + label PDF in {issue['total_s']:.1f} s "
             f"({issue['labels_per_s']:.0f} labels/s); trace page {page['ratio']:.0%} of bare, "
-            f"p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms; {errors} errors "
+            f"p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms, "
+            f"server CPU {page['cpu_us']:.0f} us/request ({cpu_ratio(figures['serve'], 'trace_page')}); {errors} errors "
             f"at {options['concurrency']} connections; {figures['scan_log']['rows']} scan rows for "
             f"{figures['scan_log']['requests']} trace requests"
         )
@@ -175,12 +178,15 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             f"{'database':<12}{'target':<14}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+            f"{'CPU us':>9}{'x bare':>8}"
         )
         for run in runs:
+            bare_cpu = run["serve"]["bare"]["cpu_us"] or 1.0
             for name, r in run["serve"].items():
                 self.stdout.write(
                     f"{run['database']:<12}{name:<14}{r['rps']:>9.0f}{r['ratio']:>8.0%}"
                     f"{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
+                    f"{r['cpu_us']:>9.0f}{r['cpu_us'] / bare_cpu:>8.2f}"
                 )
         if options["json"]:
             options["json"].write_text(json.dumps(runs, indent=2, default=str))
@@ -286,3 +292,8 @@ def redact(url: str) -> str:
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@", 1)
     return url
+
+
+def cpu_ratio(serve: dict, name: str) -> str:
+    bare = serve["bare"]["cpu_us"]
+    return f"{serve[name]['cpu_us'] / bare:.2f}x bare" if bare else "not measured"

@@ -6,6 +6,11 @@ standard code). A new record, or one whose live values differ from the demo data
 so it is live, has a revision and an audit-log entry. A record that already matches is not
 touched: running the command twice creates no rows, no revisions and no log entries.
 
+Pages follow the same rule: the brand index and brand pages (``brands.demo``), the product-family
+pages and the announcements (``website.demo``) are found by slug (a family page by its family),
+and published as a new revision only when new or different (StreamFields compared without their
+generated block ids).
+
 Demo accounts (``admin``, ``officer``, ``editor``, ``producer``) are created too unless
 ``DEMO_USERS=0``; their password is ``$DEMO_PASSWORD`` or ``liangping-demo``. Accounts that already
 exist are left as they are (password, flags and groups). This command is for demo and
@@ -26,12 +31,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
+from wagtail.blocks import StreamValue
 
+from brands import demo as brand_demo
+from brands.blocks import BrandStoryBlock
+from brands.models import BrandIndexPage, BrandPage
 from gi_registry import demo
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 from gi_registry.models.standards import standard_slug
 from gi_registry.setup import ensure_groups_and_workflow
-from website.models import HomePage
+from website import demo as website_demo
+from website.models import AnnouncementIndexPage, AnnouncementPage, HomePage, ProductFamilyPage
 
 
 class Outcome(enum.StrEnum):
@@ -106,7 +116,10 @@ def sync_record(
 
 
 class Command(BaseCommand):
-    help = "Load the demo GIs, producers, authorisations, standards, home page text and demo accounts (idempotent)."
+    help = (
+        "Load the demo GIs, producers, authorisations, standards, home page text, brand pages and demo accounts "
+        "(idempotent)."
+    )
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
@@ -118,6 +131,9 @@ class Command(BaseCommand):
             self.load_authorisations(gis, producers)
             self.load_standards(gis)
             self.load_home_page()
+            self.load_brands(gis)
+            self.load_family_pages()
+            self.load_announcements()
         counts = dict.fromkeys(Outcome, 0)
         for outcome in self.outcomes.values():
             counts[outcome] += 1
@@ -282,3 +298,96 @@ class Command(BaseCommand):
             page.save_revision(log_action=True).publish()
         self.record("home page", str(page.pk), Outcome.UPDATED if changed else Outcome.UNCHANGED, 1, 1)
         self.section_done("home page")
+
+    def publish_page(self, page, values: dict, m2m: dict | None = None, parent=None) -> Outcome:
+        """Make ``page``'s live version equal ``values``; add it under ``parent`` when it is new."""
+        m2m = m2m or {}
+        if page.pk is not None and page.live and page_matches(page, values, m2m):
+            return Outcome.UNCHANGED
+        for name, value in values.items():
+            setattr(page, name, value)
+        for name, items in m2m.items():
+            getattr(page, name).set(list(items))
+        outcome = Outcome.UPDATED if page.pk else Outcome.CREATED
+        if page.pk is None:
+            parent.add_child(instance=page)
+        page.save_revision(log_action=True).publish()
+        return outcome
+
+    def load_brands(self, gis: dict[str, GeographicalIndication]) -> None:
+        home = HomePage.objects.first()
+        if home is None:
+            return
+        total = 1 + len(brand_demo.BRANDS)
+        index = BrandIndexPage.objects.child_of(home).first() or BrandIndexPage()
+        outcome = self.publish_page(index, brand_demo.BRAND_INDEX, parent=home)
+        self.record("brands", "index", outcome, 1, total)
+        families = {f.slug: f for f in ProductFamily.objects.all()}
+        story_block = BrandStoryBlock()
+        for position, data in enumerate(brand_demo.BRANDS, 2):
+            values = {key: value for key, value in data.items() if key not in ("story", "product_families")}
+            values.pop("geographical_indications")
+            story = []
+            for block_type, value in data["story"]:
+                if block_type == "products":
+                    value = {**value, "products": [gis[slug] for slug in value["products"]]}
+                story.append((block_type, value))
+            values["story"] = story_block.normalize(story)
+            values["is_demo"] = True
+            m2m = {
+                "geographical_indications": [gis[slug] for slug in data["geographical_indications"]],
+                "product_families": [families[slug] for slug in data["product_families"]],
+            }
+            page = BrandPage.objects.filter(slug=data["slug"]).first() or BrandPage()
+            outcome = self.publish_page(page, values, m2m, parent=index)
+            self.record("brands", data["slug"], outcome, position, total)
+        self.section_done("brands")
+
+    def load_family_pages(self) -> None:
+        home = HomePage.objects.first()
+        if home is None:
+            return
+        families = {f.slug: f for f in ProductFamily.objects.all()}
+        total = len(website_demo.FAMILY_PAGES)
+        for position, data in enumerate(website_demo.FAMILY_PAGES, 1):
+            family = families[data["family"]]
+            values = {"title": data["title"], "slug": family.slug, "intro": data["intro"]}
+            page = ProductFamilyPage.objects.filter(family=family).first() or ProductFamilyPage(family=family)
+            outcome = self.publish_page(page, values, parent=home)
+            self.record("family pages", family.slug, outcome, position, total)
+        self.section_done("family pages")
+
+    def load_announcements(self) -> None:
+        home = HomePage.objects.first()
+        if home is None:
+            return
+        total = 1 + len(website_demo.ANNOUNCEMENTS)
+        index = AnnouncementIndexPage.objects.child_of(home).first() or AnnouncementIndexPage()
+        self.record(
+            "announcements", "index", self.publish_page(index, website_demo.ANNOUNCEMENT_INDEX, parent=home), 1, total
+        )
+        for position, data in enumerate(website_demo.ANNOUNCEMENTS, 2):
+            page = AnnouncementPage.objects.filter(slug=data["slug"]).first() or AnnouncementPage()
+            outcome = self.publish_page(page, {**data, "is_demo": True}, parent=index)
+            self.record("announcements", data["slug"], outcome, position, total)
+        self.section_done("announcements")
+
+
+def _without_ids(value):
+    """A stream's stored JSON without the block ids Wagtail generates afresh on every build."""
+    if isinstance(value, dict):
+        return {key: _without_ids(item) for key, item in value.items() if key != "id"}
+    if isinstance(value, list):
+        return [_without_ids(item) for item in value]
+    return value
+
+
+def page_matches(page, values: dict, m2m: dict[str, Iterable[models.Model]]) -> bool:
+    """Like ``matches``, for a page whose StreamField values are compared as stored JSON."""
+    plain = {name: value for name, value in values.items() if not isinstance(value, StreamValue)}
+    for name, value in values.items():
+        if isinstance(value, StreamValue) and _without_ids(getattr(page, name).get_prep_value()) != _without_ids(
+            value.stream_block.get_prep_value(value)
+        ):
+            return False
+    return matches(page, plain, m2m)

@@ -1,0 +1,78 @@
+"""Demo site pages (``manage.py load_demo_data``): one page per "five zi" product family.
+
+The intros paraphrase the district's 2021–2025 IP plan (梁平府发〔2022〕9号, 第六章), which supports
+梁平大米精深加工、张鸭子绿色畜牧产品、豆筋绿色休闲食品、梁平柚有机绿色饮品 brand projects; everything
+else on the pages (GIs, brands, producers, standards) is gathered from the registry, whose invented
+records carry the "demo" badge.
+"""
+
+import datetime
+
+FAMILY_PAGES = [
+    {
+        "family": "rice",
+        "title": "稻子",
+        "intro": "<p>梁平坝区是重庆重要的优质稻产区。区“十四五”知识产权规划支持梁平大米精深加工领域的重点品牌培育项目。</p>",
+    },
+    {
+        "family": "pomelo",
+        "title": "柚子",
+        "intro": (
+            "<p>梁平柚是农业部登记的农产品地理标志（2008年），2019年列入中国农业品牌目录。"
+            "规划支持梁平柚有机绿色饮品领域的重点品牌培育项目。</p>"
+        ),
+    },
+    {
+        "family": "duck",
+        "title": "鸭子",
+        "intro": "<p>张鸭子是梁平著名的地方产品。规划支持张鸭子绿色畜牧产品领域的重点品牌培育项目。</p>",
+    },
+    {
+        "family": "beans",
+        "title": "豆子",
+        "intro": "<p>梁平豆筋、豆干等豆制品。规划支持豆筋绿色休闲食品领域的重点品牌培育项目。</p>",
+    },
+    {
+        "family": "bamboo",
+        "title": "笋子",
+        "intro": "<p>百里竹海的竹笋与笋制品，是“五子”绿色食品产业群的一员。</p>",
+    },
+]
+
+# --- announcements (公告/新闻): all invented (``is_demo=True``); dates fixed so reloading changes nothing
+
+ANNOUNCEMENT_INDEX = {
+    "title": "公告与新闻",
+    "slug": "announcements",
+    "intro": "<p>地理标志、授权使用与区域品牌的公告和新闻。</p>",
+}
+
+ANNOUNCEMENTS = [
+    {
+        "slug": "2026-gi-mark-applications",
+        "title": "关于受理2026年度地理标志专用标志使用申请的公告（演示）",
+        "date": datetime.date(2026, 3, 2),
+        "kind": "notice",
+        "intro": "演示公告：说明申请使用地理标志专用标志的条件、材料与受理时间。",
+        "body": (
+            "<p>（演示文本）符合产地范围和质量技术要求的生产主体，可向区市场监督管理局（知识产权局）申请使用"
+            "地理标志专用标志。申请材料包括营业执照、产地证明、产品检验报告与质量管理制度。</p>"
+        ),
+    },
+    {
+        "slug": "2026-authorised-producers",
+        "title": "2026年第一批核准使用地理标志专用标志的生产主体名单（演示）",
+        "date": datetime.date(2026, 6, 15),
+        "kind": "notice",
+        "intro": "演示公告：名单以本站登记的有效授权为准。",
+        "body": "<p>（演示文本）获准使用的生产主体及其授权编号、有效期，见本站“生产主体”与各地理标志页面。</p>",
+    },
+    {
+        "slug": "2026-shaiqiu-brands",
+        "title": "晒秋节上的梁平区域公用品牌（演示）",
+        "date": datetime.date(2026, 9, 23),
+        "kind": "news",
+        "intro": "演示新闻：“五子登科·丰味梁平”“万石耕春·丰味梁平”“三峡晒秋”在晒秋节集中展示。",
+        "body": "<p>（演示文本）秋分时节，梁平区在晒秋节上集中展示区域公用品牌与“五子”产品。</p>",
+    },
+]

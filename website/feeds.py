@@ -1,0 +1,48 @@
+"""RSS and Atom feeds of the announcements (served by ``AnnouncementIndexPage``'s routes)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import AnnouncementIndexPage, AnnouncementPage
+
+FEED_LENGTH = 20
+
+
+class AnnouncementFeed(Feed):
+    def __init__(self, index: AnnouncementIndexPage):
+        super().__init__()
+        self.index = index
+
+    def title(self) -> str:
+        return self.index.title
+
+    def link(self) -> str:
+        return self.index.url
+
+    def description(self) -> str:
+        return self.index.search_description or self.index.title
+
+    def items(self):
+        return self.index.announcements()[:FEED_LENGTH]
+
+    def item_title(self, item: AnnouncementPage) -> str:
+        return item.title
+
+    def item_description(self, item: AnnouncementPage) -> str:
+        return item.intro
+
+    def item_link(self, item: AnnouncementPage) -> str:
+        return item.url
+
+    def item_pubdate(self, item: AnnouncementPage) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time(9)))
+
+
+class AnnouncementAtomFeed(AnnouncementFeed):
+    feed_type = Atom1Feed
+    subtitle = AnnouncementFeed.description
