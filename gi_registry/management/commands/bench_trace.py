@@ -58,6 +58,7 @@ from gi_registry.models import (
 from gi_registry.trace import labels
 from gi_registry.trace.issuance import issue_codes
 from website.bench import compare, gunicorn, report
+from website.progress import ProgressBar
 
 BENCH_SLUG = "bench-trace-gi"
 BENCH_CREDIT_SERIAL = 990_000
@@ -88,13 +89,6 @@ class Command(BaseCommand):
             help="run once per database (repeatable), each in its own process, and compare the runs",
         )
 
-    def progress(self, label: str, done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        self.stderr.write(f"\r{label:<10}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
-        if done >= total:
-            self.stderr.write("")
-
     def handle(self, *args, **options):
         if options["database_url"]:
             return self.handle_databases(options)
@@ -119,7 +113,7 @@ class Command(BaseCommand):
                     requests=options["requests"],
                     concurrency=options["concurrency"],
                     rounds=options["rounds"],
-                    progress=lambda done, total: self.progress("serve", done, total),
+                    progress=ProgressBar(self.stderr, options["rounds"], "serve"),
                     # each target's buffered scans are written (and their CPU counted) in its turn
                     settle=settings.TRACE_SCAN_FLUSH_INTERVAL + 0.25,
                 )
@@ -194,12 +188,12 @@ class Command(BaseCommand):
     def bench_issue(self, batch: Batch, options) -> dict:
         count = options["codes"]
         started = time.perf_counter()
-        codes = issue_codes(batch, count, progress=lambda done: self.progress("issue", done, count))
+        codes = issue_codes(batch, count, progress=ProgressBar(self.stderr, count, "issue"))
         issued = time.perf_counter()
         for code in codes:
             code.batch = batch
         pdf = labels.label_sheet_pdf(
-            labels.label_data(codes), options["layout"], progress=lambda done: self.progress("labels", done, count)
+            labels.label_data(codes), options["layout"], progress=ProgressBar(self.stderr, count, "labels")
         )
         finished = time.perf_counter()
         if options["pdf"]:

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from search import service
 from search.documents import sources
 from search.engines.base import EngineUnavailable
+from website.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -28,13 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--replay", action="store_true", help="only replay the updates the cluster missed")
 
     def progress(self, engine: str, done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        self.stderr.write(f"\r{engine:<20}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
-        if done >= total:
-            self.stderr.write("")
+        """One bar per engine, labelled with its name."""
+        bar = self.bars.setdefault(engine, ProgressBar(self.stderr, total, f"{engine:<20}"))
+        bar(done, total)
 
     def handle(self, *args, engine=None, types=None, replay=False, **options):
+        self.bars: dict[str, ProgressBar] = {}
         unknown = set(types or []) - set(sources())
         if unknown:
             raise CommandError(f"Unknown document type(s): {', '.join(sorted(unknown))}; known: {', '.join(sources())}")
