@@ -313,6 +313,18 @@ def facet_label(name: str, value: str) -> str:
     return value
 
 
+def facet_labels(name: str, values: Iterable[str]) -> dict[str, str]:
+    """``facet_label`` for many values of one facet (product families in one query)."""
+    values = list(values)
+    if name != "product_family":
+        return {value: facet_label(name, value) for value in values}
+    from gi_registry.models import ProductFamily
+
+    language = translation.get_language() or "zh-hans"
+    families = {f.slug: f.display_name(language) for f in ProductFamily.objects.filter(slug__in=values)}
+    return {value: families.get(value, value) for value in values}
+
+
 FACET_TITLES = {
     "type": _("Type"),
     "gi_kind": _("GI kind"),

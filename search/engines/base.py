@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 
-from ..documents import FACETS, SearchDoc, facet_label
+from ..documents import FACETS, SearchDoc, facet_labels
 from ..highlight import highlight, highlight_title
 from ..ranking import RESCORE_WINDOW, rank_suggestions, rescore
 from ..text import ParsedQuery, parse_query
@@ -51,6 +51,8 @@ class EngineAnswer:
     hits: list[StoredHit]
     facets: dict[str, dict[str, int]]
     facets_exact: bool = True
+    #: False when ``total`` is a lower bound (an engine stops counting very common matches)
+    total_exact: bool = True
 
 
 @dataclass
@@ -95,6 +97,7 @@ class SearchResults:
     notice: str = ""
     filters: Filters = field(default_factory=dict)
     facets_exact: bool = True
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -104,6 +107,7 @@ class SearchResults:
         return {
             "query": self.query,
             "total": self.total,
+            "total_exact": self.total_exact,
             "page": self.page,
             "size": self.size,
             "results": [h.as_api() for h in self.hits],
@@ -238,6 +242,7 @@ class SearchEngine(ABC):
             engine=self.name,
             filters=cleaned,
             facets_exact=answer.facets_exact,
+            total_exact=answer.total_exact,
         )
 
     def suggest(self, prefix: str, size: int = 8) -> list[Suggestion]:
@@ -256,8 +261,9 @@ class SearchEngine(ABC):
         for name in FACETS:
             values = counts.get(name) or {}
             selected = set(filters.get(name, []))
+            labels = facet_labels(name, values)
             items = [
-                FacetValue(value, facet_label(name, value), count, value in selected)
+                FacetValue(value, labels[value], count, value in selected)
                 for value, count in values.items()
                 if count > 0 or value in selected
             ]
