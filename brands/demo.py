@@ -3,7 +3,7 @@
 What is real, and where it comes from
 -------------------------------------
 - The three regional public brands and their names: the district's 2021–2025 IP plan
-  (梁平府发〔2022〕9号, /work/shared/seed/000_1ee3274cb1565bb2.txt): 第六章 asks to build and promote
+  (梁平府发〔2022〕9号): 第六章 asks to build and promote
   “五子登科·丰味梁平” for the five zi green-food industries, and 第五章（6）to help “万石耕春·丰味梁平”
   and “三峡晒秋” apply as regional public brands.
 - 万石耕春·丰味梁平 was launched at the district's second 晒秋节 (FACTS.md, Regional brands).

@@ -4,7 +4,7 @@ What is real, and where it comes from
 -------------------------------------
 - The "five zi" product families (稻子, 柚子, 鸭子, 豆子, 笋子), the regional brand 五子登科·丰味梁平 and
   the plan's focus on 梁平大米, 张鸭子, 豆筋 and 梁平柚 products: the district's 2021–2025 IP plan
-  (梁平府发〔2022〕9号, /work/shared/seed/000_1ee3274cb1565bb2.txt, 第六章).
+  (梁平府发〔2022〕9号, 第六章).
 - 梁平柚 is an agricultural-product GI (农产品地理标志) of the agriculture ministry, approved
   2008-07-01 (public sources, FACTS.md). Its name, kind, authority and date are real; its
   certificate number, specification number, holder, protected-area text and polygon are NOT
