@@ -185,12 +185,18 @@ REGISTRY_PAGE_SIZE = 20
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # How long a worker thread trusts its last read of the content version (seconds).
 PAGE_CACHE_VERSION_TTL = env.float("PAGE_CACHE_VERSION_TTL", default=1.0)
+# Never cached: the admin, anything that logs scans (trace pages also send no-store), and search
+# (its answer depends on the index and on whether a cluster is up, not only on the content version).
 PAGE_CACHE_EXCLUDE = [
     "/admin",
     "/t/",
     "/T/",
+    "/en/t/",
     "/api/v1/trace",
     "/01/",
+    "/search",
+    "/en/search",
+    "/api/v1/search",
     "/documents",
     "/i18n",
     "/healthz",

@@ -56,3 +56,9 @@ def test_query_strings_are_separate_pages(client):
     a = client.get("/producers/", {"q": "甲"})
     b = client.get("/producers/", {"q": "乙"})
     assert "甲合作社" in a.content.decode() and "甲合作社" not in b.content.decode()
+
+
+def test_search_and_trace_pages_are_never_cached(client):
+    for path in ("/search/?q=柚", "/en/search/?q=you", "/api/v1/search?q=柚", "/t/NOTACODE", "/en/t/NOTACODE"):
+        client.get(path)
+        assert "X-Page-Cache" not in client.get(path), path
