@@ -8,7 +8,8 @@ in the database, not in a per-process cache).
 
 Only anonymous ``GET``/``HEAD`` requests without a session cookie are cached, and only ``200``
 responses that set no cookie and are not marked private. Trace pages (which log scans), the
-admin and the APIs that write are never cached (``PAGE_CACHE_EXCLUDE``).
+admin, search (whose answer depends on the index) and the APIs that write are never cached
+(``PAGE_CACHE_EXCLUDE``).
 """
 
 import hashlib
