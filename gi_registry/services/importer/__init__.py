@@ -22,41 +22,68 @@ The rules an officer can rely on:
   ``2024-05-01``, ``2024/5/1``, ``2024.05.01``, ``2024年5月1日`` or Excel date cells; booleans as
   是/否, true/false, 1/0; several values separated by ``;`` ``；`` ``、`` or ``,``. A value that could
   mean two things is an error, never a guess.
+
+Modules: ``files`` reads the upload into a ``Table`` (types, sizes, encodings), ``kinds`` says what
+can be imported and under which headers, ``cells`` parses one cell; this module processes the rows
+inside the transaction and reports on each.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
-from pathlib import PurePath
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
 
-from ..models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
-from ..models.standards import standard_slug
-from ..validators import normalise_credit_code, normalise_standard_code
+from ...models import GeographicalIndication, Producer, ProductFamily, Standard, Township
+from ...models.standards import standard_slug
+from ...validators import normalise_credit_code, normalise_standard_code
+from .cells import (
+    _EMPTY,
+    CellError,
+    cell_text,
+    level_from_code,
+    norm,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    split_values,
+)
+from .files import (
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    Table,
+    read_table,
+)
+from .kinds import KINDS, ImportKind
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-#: An XLSX is a ZIP; refuse one that would inflate beyond this (a "zip bomb").
-MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COLUMNS = 100
+__all__ = [
+    "KINDS",
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "CellError",
+    "ImportFileError",
+    "ImportKind",
+    "ImportReport",
+    "parse_bool",
+    "parse_choice",
+    "parse_date",
+    "read_table",
+    "run_import",
+]
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 ACTION_LABELS = {
@@ -67,322 +94,6 @@ ACTION_LABELS = {
 }
 
 ProgressCallback = Callable[[int, int], None]
-
-
-class ImportFileError(ValueError):
-    """The upload cannot be read as a table: wrong type, too large, not text, too many rows."""
-
-
-# ---------------------------------------------------------------------------------------------
-# What can be imported
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportKind:
-    """One importable record type: its model, key field and columns (field → Chinese aliases).
-
-    The first alias of each column is the header of the downloadable template.
-    """
-
-    name: str
-    model: type[models.Model]
-    key: str
-    columns: Mapping[str, tuple[str, ...]]
-    label: Any
-
-    def field(self, name: str) -> models.Field:
-        return self.model._meta.get_field(name)
-
-    def field_label(self, name: str) -> str:
-        return capfirst(str(self.field(name).verbose_name))
-
-    def template_headers(self) -> list[str]:
-        return [aliases[0] for aliases in self.columns.values()]
-
-    @property
-    def add_permission(self) -> str:
-        return f"{self.model._meta.app_label}.add_{self.model._meta.model_name}"
-
-    @property
-    def change_permission(self) -> str:
-        return f"{self.model._meta.app_label}.change_{self.model._meta.model_name}"
-
-
-DEMO = ("演示数据",)
-
-KINDS: dict[str, ImportKind] = {
-    "producers": ImportKind(
-        name="producers",
-        model=Producer,
-        key="credit_code",
-        label=gettext_lazy("Producers"),
-        columns={
-            "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码"),
-            "name": ("名称", "主体名称", "企业名称", "单位名称"),
-            "kind": ("类型", "主体类型"),
-            "township": ("乡镇", "乡镇(街道)", "乡镇街道", "所在乡镇", "镇街"),
-            "address": ("地址", "详细地址"),
-            "latitude": ("纬度",),
-            "longitude": ("经度",),
-            "product_families": ("产品类别", "产业", "主营产品"),
-            "contact_person": ("联系人",),
-            "contact_phone": ("联系电话", "电话"),
-            "contact_public": ("公开联系方式",),
-            "website": ("网站", "网址"),
-            "description": ("简介", "描述"),
-            "status": ("状态",),
-            "is_demo": DEMO,
-        },
-    ),
-    "authorisations": ImportKind(
-        name="authorisations",
-        model=Authorisation,
-        key="number",
-        label=gettext_lazy("Authorisations"),
-        columns={
-            "number": ("授权编号", "编号"),
-            "producer": ("生产主体统一社会信用代码", "统一社会信用代码", "信用代码", "生产主体", "被授权人"),
-            "geographical_indication": ("地理标志", "地理标志名称", "地理标志产品"),
-            "scope": ("授权范围", "使用范围"),
-            "valid_from": ("有效期起", "生效日期", "起始日期", "开始日期"),
-            "valid_until": ("有效期至", "截止日期", "到期日期", "结束日期"),
-            "status": ("状态",),
-            "yearly_quota": ("年度标签配额", "年度配额", "标签配额"),
-            "is_demo": DEMO,
-        },
-    ),
-    "standards": ImportKind(
-        name="standards",
-        model=Standard,
-        key="code",
-        label=gettext_lazy("Standards"),
-        columns={
-            "code": ("标准号", "标准编号", "编号"),
-            "title": ("标准名称", "名称"),
-            "title_en": ("英文名称",),
-            "level": ("级别", "标准级别", "标准类别"),
-            "status": ("状态",),
-            "issuing_body": ("发布单位", "发布机构", "发布部门"),
-            "issued_on": ("发布日期",),
-            "implemented_on": ("实施日期",),
-            "replaced_by": ("被替代为", "被代替为", "替代为"),
-            "geographical_indications": ("地理标志",),
-            "product_families": ("产品类别",),
-            "scope": ("适用范围", "范围"),
-            "is_demo": DEMO,
-        },
-    ),
-}
-
-#: Chinese (and short) spellings of choice values, beside the stored values and their labels.
-CHOICE_ALIASES: dict[tuple[type[models.Model], str], dict[str, tuple[str, ...]]] = {
-    (Producer, "kind"): {
-        "enterprise": ("企业", "公司"),
-        "cooperative": ("合作社", "专业合作社", "农民专业合作社"),
-        "family_farm": ("家庭农场", "农场"),
-        "individual": ("个体", "个体户", "个体工商户"),
-    },
-    (Producer, "status"): {
-        "active": ("正常", "有效", "在营", "存续"),
-        "suspended": ("暂停", "停业"),
-        "closed": ("注销", "已注销", "关闭"),
-    },
-    (Authorisation, "status"): {
-        "active": ("有效", "正常", "生效"),
-        "suspended": ("暂停", "中止"),
-        "revoked": ("撤销", "已撤销", "吊销"),
-        "expired": ("过期", "已过期", "到期", "失效"),
-    },
-    (Standard, "level"): {
-        "national": ("国家标准", "国标", "GB", "GB/T", "GB/Z"),
-        "industry": ("行业标准", "行标"),
-        "local": ("地方标准", "地标", "DB", "DB50", "DB50/T"),
-        "group": ("团体标准", "团标", "T"),
-        "enterprise": ("企业标准", "企标", "Q"),
-    },
-    (Standard, "status"): {
-        "current": ("现行", "现行有效", "有效"),
-        "superseded": ("被代替", "被替代", "已替代", "已被代替"),
-        "withdrawn": ("废止", "已废止", "作废"),
-    },
-}
-
-TRUE_WORDS = {"是", "1", "true", "yes", "y", "t", "对", "√", "✓"}
-FALSE_WORDS = {"否", "0", "false", "no", "n", "f", "不", "×", "✗"}
-MULTI_VALUE_SEPARATORS = re.compile(r"[;；、,，]")
-_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$")
-_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
-def norm(text: object) -> str:
-    """Case- and width-insensitive form for matching: NFKC (full-width → half-width), no spaces, lower case."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading the file
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    """Headers and the non-empty data rows of a sheet, each with its spreadsheet row number."""
-
-    headers: list[str]
-    rows: list[tuple[int, list[Any]]]
-    header_row: int = 1
-
-    @classmethod
-    def from_dicts(cls, rows: Sequence[Mapping[str, Any]]) -> Table:
-        headers = list(dict.fromkeys(key for row in rows for key in row))
-        return cls(headers, [(number, [row.get(h) for h in headers]) for number, row in enumerate(rows, start=2)])
-
-
-_BINARY_SIGNATURES = {
-    b"PK\x03\x04": "ZIP/XLSX",
-    b"\xd0\xcf\x11\xe0": "Excel 97-2003 (.xls)",
-    b"%PDF": "PDF",
-    b"\x89PNG": "PNG",
-    b"\xff\xd8\xff": "JPEG",
-    b"GIF8": "GIF",
-    b"MZ": "Windows program",
-    b"\x7fELF": "program",
-}
-
-
-def read_table(
-    fileobj: IO[bytes], filename: str, *, max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int = MAX_ROWS
-) -> Table:
-    """Read the first sheet of an uploaded ``.csv`` or ``.xlsx`` file; the first non-empty row holds the headers.
-
-    The type is decided by the extension *and* checked against the content: an ``.xlsx`` must be
-    a ZIP holding an Excel workbook, a ``.csv`` must be text (UTF-8, with or without BOM, else
-    GB18030 as Chinese Excel writes it, or UTF-16 with a BOM). Files over ``max_bytes`` or with
-    more than ``max_rows`` data rows are refused. Raises :class:`ImportFileError`.
-    """
-    data = fileobj.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB; split it into smaller files.")
-            % {"size": max_bytes // (1024 * 1024)}
-        )
-    if not data.strip():
-        raise ImportFileError(_("The file is empty."))
-    extension = PurePath(filename or "").suffix.lower()
-    if extension == ".xlsx":
-        return _read_xlsx(data, max_rows)
-    if extension == ".csv":
-        return _table_from_rows(_csv_rows(data), max_rows)
-    if extension in (".xls", ".et", ".ods", ".numbers"):
-        raise ImportFileError(_("This spreadsheet format cannot be read; save it as .xlsx (Excel workbook) or .csv."))
-    raise ImportFileError(_("Only .csv and .xlsx files can be imported."))
-
-
-def _table_from_rows(rows: Iterable[Sequence[Any]], max_rows: int) -> Table:
-    """Skip empty rows (keeping spreadsheet row numbers), stop at ``max_rows`` data rows."""
-    too_many = ImportFileError(
-        _("The file has more than %(max)d rows; split it into smaller files.") % {"max": max_rows}
-    )
-    headers: list[str] | None = None
-    header_row = 1
-    body: list[tuple[int, list[Any]]] = []
-    for number, raw in enumerate(rows, start=1):
-        if number > 2 * max_rows + 1000:  # blank (but formatted) rows go on and on
-            raise too_many
-        cells = [_clean_cell(value) for value in list(raw)[:MAX_COLUMNS]]
-        while cells and cells[-1] is None:
-            cells.pop()
-        if not cells:
-            continue
-        if headers is None:
-            headers, header_row = [cell_text(c) for c in cells], number
-            continue
-        body.append((number, cells))
-        if len(body) > max_rows:
-            raise too_many
-    if headers is None:
-        raise ImportFileError(_("The file has no header row."))
-    return Table(headers, body, header_row)
-
-
-def _clean_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip().lstrip("\ufeff")
-        return value or None
-    return value
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _decode(data, ("utf-16",))
-    else:
-        for signature, what in _BINARY_SIGNATURES.items():
-            if data.startswith(signature):
-                raise ImportFileError(
-                    _("The file's name ends in .csv but its content is a %(what)s file, not CSV text.") % {"what": what}
-                )
-        if b"\x00" in data:
-            raise ImportFileError(_("The file's content is binary, not CSV text."))
-        text = _decode(data, ("utf-8-sig", "gb18030"))
-    if re.search(r"[\x01-\x08\x0b\x0e-\x1f]", text):
-        raise ImportFileError(_("The file's content is binary, not CSV text."))
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max([",", "\t", ";"], key=first_line.count)
-    if not first_line.count(delimiter):
-        delimiter = ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
-
-
-def _decode(data: bytes, encodings: Sequence[str]) -> str:
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 text; save it again as “CSV UTF-8”."))
-
-
-def _read_xlsx(data: bytes, max_rows: int) -> Table:
-    from openpyxl import load_workbook
-
-    not_a_workbook = _("The file's name ends in .xlsx but its content is not an Excel workbook.")
-    if not data.startswith(b"PK\x03\x04"):
-        if data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ImportFileError(
-                _("This is an old-style (.xls) or password-protected workbook; save it as a plain .xlsx workbook.")
-            )
-        raise ImportFileError(not_a_workbook)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if "xl/workbook.xml" not in {m.filename for m in members}:
-                raise ImportFileError(not_a_workbook)
-            if sum(m.file_size for m in members) > MAX_XLSX_UNCOMPRESSED_BYTES:
-                raise ImportFileError(_("The workbook is too large once unpacked; split it into smaller files."))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many types (KeyError, ValueError, BadZipFile, …)
-        raise ImportFileError(not_a_workbook) from exc
-    try:
-        if not workbook.worksheets:
-            raise ImportFileError(_("The workbook has no sheet."))
-        return _table_from_rows(workbook.worksheets[0].iter_rows(values_only=True), max_rows)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # a damaged sheet inside a valid ZIP
-        raise ImportFileError(not_a_workbook) from exc
-    finally:
-        workbook.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# The report
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -465,18 +176,6 @@ class ImportReport:
         return lines
 
 
-# ---------------------------------------------------------------------------------------------
-# Headers and cell values
-# ---------------------------------------------------------------------------------------------
-
-
-class CellError(ValueError):
-    """A cell's value cannot be understood; the message says why."""
-
-
-_EMPTY = object()  # the cell is empty: decided per field and per new/existing record
-
-
 def map_headers(kind: ImportKind, headers: Sequence[str]) -> tuple[dict[int, str], list[str], list[str]]:
     """Column index → field name, plus file-level errors and notes (ignored columns).
 
@@ -528,129 +227,6 @@ def _header_lookup(kind_name: str) -> dict[str, str]:
         for spelling in spellings:
             lookup.setdefault(norm(spelling), name)
     return lookup
-
-
-@cache
-def choice_lookup(model: type[models.Model], field_name: str) -> dict[str, str]:
-    """Every accepted spelling (normalised) of a choice → its stored value; ambiguous spellings are dropped.
-
-    Accepted: the stored value, the label in English and Chinese, the label's part before its
-    bracket ("Cooperative") and inside it ("专业合作社"), and the aliases in ``CHOICE_ALIASES``.
-    """
-    candidates: dict[str, set[str]] = {}
-
-    def add(spelling: str, value: str) -> None:
-        if spelling and spelling.strip():
-            candidates.setdefault(norm(spelling), set()).add(value)
-
-    model_field = model._meta.get_field(field_name)
-    for value, label in model_field.flatchoices:
-        add(value, value)
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                text = str(label)
-            add(text, value)
-            match = re.match(r"^(.*?)\s*[(（](.*)[)）]\s*$", text)
-            if match:
-                add(match.group(1), value)
-                add(match.group(2), value)
-        for alias in CHOICE_ALIASES.get((model, field_name), {}).get(value, ()):
-            add(alias, value)
-    return {spelling: next(iter(values)) for spelling, values in candidates.items() if len(values) == 1}
-
-
-def level_from_code(code: str) -> str | None:
-    """The level a standard code's prefix implies: GB → national, DB → local, T/ → group, Q/ → enterprise, XX → industry."""
-    code = normalise_standard_code(code)
-    if re.match(r"^GB(/[TZ])?(\s|\d|$)", code):
-        return Standard.Level.NATIONAL
-    if re.match(r"^DB\d{0,2}(/T)?(\s|\d|$)", code):
-        return Standard.Level.LOCAL
-    if code.startswith("T/"):
-        return Standard.Level.GROUP
-    if code.startswith("Q/"):
-        return Standard.Level.ENTERPRISE
-    if re.match(r"^[A-Z]{2}(/[TZ])?(\s|\d|$)", code):
-        return Standard.Level.INDUSTRY
-    return None
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: whole-number floats from Excel lose their ``.0``; dates become ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
-def parse_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        from openpyxl.utils.datetime import from_excel
-
-        return from_excel(value).date()  # an Excel date serial in a cell without date format
-    text = unicodedata.normalize("NFKC", cell_text(value))
-    match = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
-    if match:
-        try:
-            return datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            pass
-    raise CellError(_("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2024-05-01.") % {"value": text})
-
-
-def parse_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = norm(cell_text(value))
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise CellError(_("“%(value)s” is not yes or no; write 是 or 否.") % {"value": cell_text(value)})
-
-
-def parse_int(value: Any) -> int:
-    text = unicodedata.normalize("NFKC", cell_text(value)).replace(",", "").replace(" ", "")
-    if not re.fullmatch(r"-?\d+", text):
-        raise CellError(_("“%(value)s” is not a whole number.") % {"value": cell_text(value)})
-    return int(text)
-
-
-def parse_decimal(value: Any, places: int) -> Decimal:
-    text = unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(value)}) from exc
-    if not number.is_finite():
-        raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(value)})
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def parse_choice(model: type[models.Model], field_name: str, value: Any) -> str:
-    text = cell_text(value)
-    found = choice_lookup(model, field_name).get(norm(text))
-    if found is None and model is Standard and field_name == "level":
-        found = level_from_code(text)
-    if found is None:
-        labels = [str(label) for _value, label in model._meta.get_field(field_name).flatchoices]
-        raise CellError(_("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": "; ".join(labels)})
-    return found
-
-
-def split_values(value: Any) -> list[str]:
-    return [part.strip() for part in MULTI_VALUE_SEPARATORS.split(cell_text(value)) if part.strip()]
 
 
 class References:
