@@ -393,13 +393,7 @@ class EmbeddedEngine(SearchEngine):
     def rebuild(self, docs: Iterable[SearchDoc], progress=None) -> int:
         """Clear and refill in one transaction: searches see the old index until the new one commits."""
         with transaction.atomic(using=self.using):
-            self.clear()
-            written = 0
-            for chunk in batched(docs, 500):
-                written += self._write(chunk)
-                if progress:
-                    progress(written)
-        return written
+            return super().rebuild(docs, progress)
 
     def delete(self, type: str, id: str) -> None:
         with transaction.atomic(using=self.using):
