@@ -120,3 +120,97 @@ BRANDS = [
         ],
     },
 ]
+
+# --- English translations (the "en" locale's copies of the pages above); invented like the rest
+
+BRAND_INDEX_EN = {
+    "title": "Regional brands",
+    "intro": (
+        "<p>Liangping's regional public brands and enterprise brands for farm produce. A brand's products "
+        "are geographical indications in this registry; the producers allowed to use it are listed "
+        "automatically from the registry's valid authorisations.</p>"
+    ),
+}
+
+_PLAN_EN = "Liangping's 2021–2025 plan for protecting and using intellectual property"
+
+BRANDS_EN = {
+    "wuzi-dengke": {
+        "title": "Wuzi Dengke · Fengwei Liangping (五子登科·丰味梁平)",
+        "slogan": "Rice, pomelo, duck, beans and bamboo shoots: the five zi of Liangping (demo slogan)",
+        "brand_owner": "Liangping District Agriculture and Rural Affairs Commission (demo)",
+        "intro": (
+            "The district's 2021–2025 IP plan asks for competitive Liangping GI and regional public brands such "
+            "as “Wuzi Dengke · Fengwei Liangping”, planned together to make the five zi green-food industries "
+            "better known."
+        ),
+        "story": [
+            (
+                "text",
+                f"<p>{_PLAN_EN} calls rice, pomelo, duck, beans and bamboo shoots Liangping's “five zi” green-food "
+                "industries and asks to raise their profile under one plan. “Wuzi Dengke · Fengwei Liangping” "
+                "puts the five under one regional public brand.</p>"
+                "<p>(Demo text: the figures and product list below are for trying out the registry.)</p>",
+            ),
+            (
+                "key_figures",
+                {
+                    "heading": "The brand at a glance",
+                    "figures": [
+                        {"label": "Industries", "value": "5", "unit": ""},
+                        {"label": "GI trademarks (end of 2020)", "value": "11", "unit": ""},
+                        {"label": "Liangping pomelo orchards", "value": "≈150,000", "unit": "mu"},
+                    ],
+                },
+            ),
+            ("quote", {"text": "Five zi, full flavour: Liangping.", "attribution": "The brand's name"}),
+            (
+                "products",
+                {
+                    "heading": "The brand's products",
+                    "products": [
+                        "liangping-dami",
+                        "liangping-you",
+                        "liangping-zhangyazi",
+                        "liangping-doujin",
+                        "baili-zhuhai-zhusun",
+                    ],
+                },
+            ),
+            ("licensed_producers", {"heading": "Producers licensed to use the brand"}),
+        ],
+    },
+    "wanshi-gengchun": {
+        "title": "Wanshi Gengchun · Fengwei Liangping (万石耕春·丰味梁平)",
+        "slogan": "Ten thousand measures of spring ploughing (demo slogan)",
+        "brand_owner": "Liangping Rice Industry Association (demo)",
+        "intro": (
+            "A regional public brand for farm produce launched at the district's second Harvest Festival (晒秋节); "
+            "the 2021–2025 IP plan supports its application as a regional public brand."
+        ),
+        "story": [
+            (
+                "text",
+                "<p>“Wanshi Gengchun” evokes the rich harvests of the Liangping plain's paddy fields (demo text). "
+                "Launched at the second Harvest Festival, its core product is Liangping rice.</p>",
+            ),
+            ("products", {"heading": "The brand's products", "products": ["liangping-dami"]}),
+            ("licensed_producers", {"heading": "Producers licensed to use the brand"}),
+        ],
+    },
+    "sanxia-shaiqiu": {
+        "title": "Sanxia Shaiqiu (三峡晒秋)",
+        "slogan": "Autumn in the Three Gorges, laid out in the sun (demo slogan)",
+        "brand_owner": "Liangping Regional Public Brand Operations Centre (demo)",
+        "intro": "The 2021–2025 IP plan supports “Sanxia Shaiqiu” in applying as a regional public brand.",
+        "story": [
+            (
+                "text",
+                "<p>Pomelos, beans and rice drying on the threshing floors at harvest time gave “shaiqiu” its name "
+                "(demo text). The products and producers on this page are for trying out the registry.</p>",
+            ),
+            ("products", {"heading": "The brand's products", "products": ["liangping-you", "liangping-doujin"]}),
+            ("licensed_producers", {"heading": "Producers licensed to use the brand"}),
+        ],
+    },
+}

@@ -18,10 +18,10 @@ def make_image(title: str = "品牌标志") -> Image:
 
 def brand_index(title: str = "区域品牌", slug: str = "brands") -> BrandIndexPage:
     """The brand index under the home page (the existing one if there is one)."""
-    existing = BrandIndexPage.objects.first()
+    existing = BrandIndexPage.objects.filter(locale__language_code="zh-hans").first()
     if existing is not None:
         return existing
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="zh-hans")
     index = BrandIndexPage(title=title, slug=slug, intro="<p>梁平区的农产品区域公用品牌与企业品牌。</p>")
     home.add_child(instance=index)
     index.save_revision().publish()

@@ -15,10 +15,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from website.i18n import LocalizedPageMixin, localize
+
 from .blocks import BrandStoryBlock
 
 
-class BrandIndexPage(Page):
+class BrandIndexPage(LocalizedPageMixin, Page):
     """The list of brands (品牌), directly under the home page."""
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
@@ -33,7 +35,10 @@ class BrandIndexPage(Page):
         verbose_name = _("brand index page")
 
     def brands(self):
-        return BrandPage.objects.child_of(self).live().public().select_related("logo").order_by("path")
+        """The brands in the visitor's language: the Chinese index's brands, each replaced by its
+        translation where there is one."""
+        source = self.get_translation_or_none(self.locale.get_default()) or self
+        return localize(BrandPage.objects.child_of(source).live().public().select_related("logo").order_by("path"))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -41,7 +46,7 @@ class BrandIndexPage(Page):
         return context
 
 
-class BrandPage(Page):
+class BrandPage(LocalizedPageMixin, Page):
     """One brand: its name (the page title), slogan, owner, logo, story, GIs and product families."""
 
     class Kind(models.TextChoices):

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from website.i18n import localize, source_pages
+
 from .models import BrandIndexPage, BrandPage
 
 
 def public_brands() -> QuerySet[BrandPage]:
-    """Published, unrestricted brand pages, in the editors' order (the page tree)."""
-    return BrandPage.objects.live().public().select_related("logo").order_by("path")
+    """Published, unrestricted brand pages in Chinese (the source language), in the editors' order
+    (the page tree); ``website.i18n.localize`` a slice to show it in the visitor's language."""
+    return source_pages(BrandPage.objects.live().public()).select_related("logo").order_by("path")
 
 
 def brand_index() -> BrandIndexPage | None:
-    """The published brand index, if there is one."""
-    return BrandIndexPage.objects.live().public().first()
+    """The published brand index, in the visitor's language where translated."""
+    index = source_pages(BrandIndexPage.objects.live().public()).first()
+    return localize([index])[0] if index else None

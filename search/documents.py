@@ -222,30 +222,92 @@ def strip_html(value: object) -> str:
     return html.unescape(_TAG_RE.sub(" ", str(value or ""))).strip()
 
 
-def page_doc(page) -> SearchDoc:
-    """Any Wagtail page: its title, search description and the text of its SearchFields."""
+def _page_text(page) -> str:
+    """A page's search description and the text of its SearchFields (title aside)."""
     from wagtail.search import index
 
-    page = page.specific
     parts = [page.search_description]
     for search_field in page.search_fields:
         name = getattr(search_field, "field_name", "")
         if isinstance(search_field, index.SearchField) and name not in ("title", "search_description"):
             parts.append(strip_html(getattr(page, name, "")))
+    return _text(*parts)
+
+
+def _translations(page) -> list:
+    """The live, public translations of a (Chinese) page: one document holds every language, so a
+    page is found by its English words too and is listed once."""
+    from wagtail.models import Page
+
+    return list(
+        Page.objects.live()
+        .public()
+        .filter(translation_key=page.translation_key)
+        .exclude(pk=page.pk)
+        .specific()
+        .order_by("locale__language_code")
+    )
+
+
+def page_doc(page) -> SearchDoc:
+    """Any Wagtail page (in the source language), with the text of its translations."""
+    page = page.specific
+    translations = _translations(page)
     return SearchDoc(
         type="page",
         id=str(page.pk),
         title=page.title,
         url=page.get_url() or page.url_path,
-        body=_text(*parts),
+        body=_text(_page_text(page), *(_page_text(t) for t in translations)),
         boost=0.9,
+        aliases=[t.title for t in translations],
     )
+
+
+def brand_doc(brand) -> SearchDoc:
+    """A brand page: found by its name, slogan, owner and story, and by its products' families."""
+    translations = _translations(brand)
+    return SearchDoc(
+        type="brand",
+        id=str(brand.pk),
+        title=brand.title,
+        url=brand.get_url() or brand.url_path,
+        subtitle=_line(brand.get_kind_display(), brand.slogan),
+        body=_text(_page_text(brand), *(_page_text(t) for t in translations)),
+        facets={"product_family": [f.slug for f in brand.product_families.all()]},
+        boost=1.2,
+        aliases=[t.title for t in translations],
+    )
+
+
+def _source_language(queryset):
+    return queryset.filter(locale__language_code=settings.LANGUAGE_CODE)
 
 
 def _public_pages():
     from wagtail.models import Page
 
-    return Page.objects.live().public().filter(depth__gt=1).specific().order_by("path")
+    from brands.models import BrandPage
+
+    pages = Page.objects.live().public().filter(depth__gt=1).not_type(BrandPage)
+    return _source_language(pages).specific().order_by("path")
+
+
+def _public_brands():
+    from brands.models import BrandPage
+
+    return _source_language(BrandPage.objects.live().public()).prefetch_related("product_families").order_by("path")
+
+
+def source_object_id(instance) -> str:
+    """The id of the document ``instance`` belongs to: a translated page's is its source page's."""
+    from wagtail.models import Locale, Page
+
+    if isinstance(instance, Page) and instance.locale_id != Locale.get_default().pk:
+        source = instance.get_translation_or_none(Locale.get_default())
+        if source is not None:
+            return str(source.pk)
+    return str(instance.pk)
 
 
 def _register_builtin_sources() -> None:
@@ -285,6 +347,9 @@ def _register_builtin_sources() -> None:
             standard_doc,
         )
     )
+    from brands.models import BrandPage
+
+    register_source(Source("brand", _("Brand"), (BrandPage,), _public_brands, brand_doc))
     register_source(Source("page", _("Page"), (Page,), _public_pages, page_doc))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import service
-from .documents import source_for_model
+from .documents import source_for_model, source_object_id
 
 _connected = False
 
@@ -23,7 +23,7 @@ def _changed(sender, instance=None, **kwargs) -> None:
         return
     source = source_for_model(type(instance))
     if source is not None:
-        service.record_changed(source.type, str(instance.pk))
+        service.record_changed(source.type, source_object_id(instance))
 
 
 def _relations_changed(sender, instance=None, action="", reverse=False, model=None, pk_set=None, **kwargs) -> None:

@@ -76,3 +76,55 @@ ANNOUNCEMENTS = [
         "body": "<p>（演示文本）秋分时节，梁平区在晒秋节上集中展示区域公用品牌与“五子”产品。</p>",
     },
 ]
+
+# --- English translations (the "en" locale's copies); announcements stay Chinese-only, so the demo
+# also shows how an untranslated page falls back
+
+HOME_PAGE_EN = {
+    "title": "Liangping GI Registry",
+    "intro": (
+        "The public register of Liangping's geographical indications, regional public brands, authorised "
+        "producers and local standards. Scan the QR code on a box to check that it is genuine and see its "
+        "origin, batch, producer and authorisation."
+    ),
+    "body": (
+        "<p>Rice, pomelo, duck, beans and bamboo shoots — Liangping's “five zi” green-food industries — are the "
+        "focus of the district's 2021–2025 plan for protecting and using intellectual property, which asks for "
+        "Liangping GI and regional public brands such as “Wuzi Dengke · Fengwei Liangping”, GI demonstration "
+        "bases and local standards for green agriculture.</p>"
+    ),
+}
+
+FAMILY_PAGES_EN = {
+    "rice": {
+        "title": "Rice",
+        "intro": "<p>The Liangping plain is one of Chongqing's main quality-rice areas; the district's IP plan "
+        "supports brands for processed Liangping rice.</p>",
+    },
+    "pomelo": {
+        "title": "Pomelo",
+        "intro": "<p>Liangping pomelo was registered as an agricultural-product GI by the Ministry of Agriculture "
+        "in 2008 and listed in the China Agricultural Brand Catalogue in 2019.</p>",
+    },
+    "duck": {
+        "title": "Duck",
+        "intro": "<p>Zhang's duck (张鸭子) is a well-known Liangping speciality; the plan supports its green "
+        "livestock-product brand.</p>",
+    },
+    "beans": {
+        "title": "Beans",
+        "intro": "<p>Liangping bean sticks (豆筋), dried tofu and other bean products; the plan supports green "
+        "snack-food brands for bean sticks.</p>",
+    },
+    "bamboo": {
+        "title": "Bamboo shoots",
+        "intro": "<p>Shoots and shoot products from the Baili Bamboo Sea, one of the five zi green-food "
+        "industries.</p>",
+    },
+}
+
+ANNOUNCEMENT_INDEX_EN = {
+    "title": "Announcements and news",
+    "intro": "<p>Announcements and news on geographical indications, authorisations and regional brands "
+    "(published in Chinese; English where translated).</p>",
+}

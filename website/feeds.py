@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from .i18n import localize
 from .models import AnnouncementIndexPage, AnnouncementPage
 
 FEED_LENGTH = 20
@@ -28,7 +29,7 @@ class AnnouncementFeed(Feed):
         return self.index.search_description or self.index.title
 
     def items(self):
-        return self.index.announcements()[:FEED_LENGTH]
+        return localize(self.index.announcements()[:FEED_LENGTH])
 
     def item_title(self, item: AnnouncementPage) -> str:
         return item.title

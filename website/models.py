@@ -1,17 +1,25 @@
 """Site pages: the home page and generic content pages."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.utils import timezone
+from django.urls import translate_url
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
+from .i18n import LocalizedPageMixin, localize, route_with_fallback, source_pages
 
-class HomePage(Page):
+
+class HomePage(LocalizedPageMixin, Page):
     """The site's root page: the five zi families, the registry's front doors and the scan explainer."""
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
@@ -25,20 +33,31 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        # a translated home routes in its own tree, then falls back to the Chinese one
+        return route_with_fallback(self, request, path_components, super().route)
+
     def get_context(self, request, *args, **kwargs):
         from brands import services as brand_services
         from gi_registry import services
 
         context = super().get_context(request, *args, **kwargs)
         context.update(services.home_summary())
-        context.update(brands=brand_services.public_brands()[:6], brand_index=brand_services.brand_index())
-        context["families"] = context["families"].select_related("page")  # tiles link the family's page
-        news_index = AnnouncementIndexPage.objects.live().public().first()
-        context.update(news_index=news_index, latest_announcements=news_index.announcements()[:3] if news_index else [])
+        context.update(brands=localize(brand_services.public_brands()[:6]), brand_index=brand_services.brand_index())
+        # the tiles link each family's page (in the visitor's language where translated)
+        family_pages = {p.family_id: p for p in localize(source_pages(ProductFamilyPage.objects.live().public()))}
+        context["families"] = list(context["families"])
+        for family in context["families"]:
+            family.family_page = family_pages.get(family.pk)
+        news_index = source_pages(AnnouncementIndexPage.objects.live().public()).first()
+        context.update(
+            news_index=localize([news_index])[0] if news_index else None,
+            latest_announcements=localize(news_index.announcements()[:3]) if news_index else [],
+        )
         return context
 
 
-class ContentPage(Page):
+class ContentPage(LocalizedPageMixin, Page):
     """A plain page of text (about, how to apply for the GI special mark, …)."""
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
@@ -63,12 +82,12 @@ class ContentVersion(models.Model):
         return str(self.counter)
 
 
-class ProductFamilyPage(Page):
+class ProductFamilyPage(LocalizedPageMixin, Page):
     """One page per product family (稻子, 柚子, 鸭子, 豆子, 笋子): its GIs, brands, producers and
     standards, gathered from the registry and the brand pages, never typed in (issue 5)."""
 
-    family = models.OneToOneField(
-        "gi_registry.ProductFamily", verbose_name=_("product family"), on_delete=models.PROTECT, related_name="page"
+    family = models.ForeignKey(
+        "gi_registry.ProductFamily", verbose_name=_("product family"), on_delete=models.PROTECT, related_name="pages"
     )
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
 
@@ -80,6 +99,14 @@ class ProductFamilyPage(Page):
     class Meta:
         verbose_name = _("product family page")
 
+    def clean(self):
+        # one page per family in each language (the English page is a translation of the Chinese
+        # one); the locale lives on Page's table, so no database constraint can say it
+        super().clean()
+        others = ProductFamilyPage.objects.filter(family_id=self.family_id, locale_id=self.locale_id)
+        if self.family_id and others.exclude(pk=self.pk).exists():
+            raise ValidationError({"family": _("This product family already has a page in this language.")})
+
     def get_context(self, request, *args, **kwargs):
         from brands import services as brand_services
         from gi_registry import services
@@ -89,7 +116,7 @@ class ProductFamilyPage(Page):
         producers = services.filter_producers(family=slug)
         context.update(
             gis=services.public_gis().filter(product_family=self.family_id).order_by("name"),
-            brands=brand_services.public_brands().filter(product_families=self.family_id),
+            brands=localize(source_pages(brand_services.public_brands()).filter(product_families=self.family_id)),
             producers=producers.select_related("township")[:12],
             producer_count=producers.count(),
             standards=services.filter_standards(family=slug),
@@ -97,7 +124,7 @@ class ProductFamilyPage(Page):
         return context
 
 
-class AnnouncementIndexPage(RoutablePageMixin, Page):
+class AnnouncementIndexPage(LocalizedPageMixin, RoutablePageMixin, Page):
     """Announcements and news (公告/新闻), newest first, paginated, with RSS and Atom feeds."""
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
@@ -112,12 +139,21 @@ class AnnouncementIndexPage(RoutablePageMixin, Page):
         verbose_name = _("announcement index page")
 
     def announcements(self):
-        return AnnouncementPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        """The announcements under the Chinese index (the source), newest first; ``localize`` the
+        slice shown to replace each by its translation."""
+        source = (
+            self
+            if self.locale.language_code == settings.LANGUAGE_CODE
+            else self.get_translation_or_none(Locale.get_default())
+        )
+        return AnnouncementPage.objects.child_of(source or self).live().public().order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.announcements(), self.page_size)
-        context["announcements"] = paginator.get_page(request.GET.get("page"))
+        page = paginator.get_page(request.GET.get("page"))
+        page.object_list = localize(page.object_list)
+        context["announcements"] = page
         return context
 
     @path("feed/rss/", name="rss")
@@ -133,7 +169,7 @@ class AnnouncementIndexPage(RoutablePageMixin, Page):
         return AnnouncementAtomFeed(self)(request)
 
 
-class AnnouncementPage(Page):
+class AnnouncementPage(LocalizedPageMixin, Page):
     """One announcement (公告) or news item (新闻)."""
 
     class Kind(models.TextChoices):
@@ -162,3 +198,106 @@ class AnnouncementPage(Page):
 
     class Meta:
         verbose_name = _("announcement")
+
+
+# --- site settings: navigation and footer ------------------------------------------------------
+
+
+class SiteLink(Orderable):
+    """A link in the navigation or the footer: to a page (shown in the visitor's language where
+    translated) or to a path on this site such as ``/gi/`` (given the visitor's language prefix)."""
+
+    label = models.CharField(_("label (Chinese)"), max_length=40)
+    label_en = models.CharField(_("label (English)"), max_length=60, blank=True)
+    link_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    link_path = models.CharField(
+        _("path on this site"),
+        max_length=200,
+        blank=True,
+        help_text=_("Instead of a page: a path on this site starting with “/”, e.g. /gi/ or /producers/."),
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("label_en"), FieldPanel("link_page"), FieldPanel("link_path")]
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order"]
+
+    def clean(self):
+        super().clean()
+        if bool(self.link_page_id) == bool(self.link_path):
+            raise ValidationError(_("Choose a page or give a path, not both and not neither."))
+        if self.link_path and (not self.link_path.startswith("/") or self.link_path.startswith("//")):
+            raise ValidationError({"link_path": _("A path on this site starts with a single “/”.")})
+
+    def label_in(self, language: str) -> str:
+        return self.label_en if language == "en" and self.label_en else self.label
+
+    def url(self) -> str:
+        if self.link_page_id:
+            page = localize([self.link_page.specific])[0]
+            return page.url or "/"
+        language = translation.get_language()
+        if language in (None, settings.LANGUAGE_CODE):
+            return self.link_path
+        with translation.override(settings.LANGUAGE_CODE):
+            return translate_url(self.link_path, language)
+
+
+@register_setting(icon="list-ul")
+class SiteSettings(ClusterableModel, BaseSiteSetting):
+    """What every public page shows around its content: the main navigation and the footer."""
+
+    organisation = models.CharField(
+        _("organisation (Chinese)"), max_length=120, default="重庆市梁平区市场监督管理局（知识产权局）"
+    )
+    organisation_en = models.CharField(
+        _("organisation (English)"),
+        max_length=160,
+        blank=True,
+        default="Liangping District Market Supervision Administration (IP Office), Chongqing",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    icp_number = models.CharField(
+        _("ICP filing number"), max_length=60, blank=True, help_text=_("The site's ICP 备案号, shown in the footer.")
+    )
+
+    panels = [
+        InlinePanel("navigation_links", heading=_("Main navigation"), label=_("link")),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation"),
+                FieldPanel("organisation_en"),
+                FieldPanel("address"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("icp_number"),
+                InlinePanel("footer_links", heading=_("Footer links"), label=_("link")),
+            ],
+            heading=_("Footer"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("site navigation and footer")
+
+    def organisation_in(self, language: str) -> str:
+        return self.organisation_en if language == "en" and self.organisation_en else self.organisation
+
+
+class NavigationLink(SiteLink):
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="navigation_links")
+
+    class Meta(SiteLink.Meta):
+        verbose_name = _("navigation link")
+
+
+class FooterLink(SiteLink):
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="footer_links")
+
+    class Meta(SiteLink.Meta):
+        verbose_name = _("footer link")

@@ -21,7 +21,10 @@ INSTALLED_APPS = [
     "gi_registry",
     "brands",
     "search",
+    "indicators",
     "wagtail.contrib.forms",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -121,7 +124,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-WAGTAIL_I18N_ENABLED = False
+# Page translations use Wagtail's built-in localisation: a page's English version is a copy of the
+# Chinese page in the "en" locale ("Translate" in the page's menu, wagtail.contrib.simple_translation),
+# edited, moderated and published like any page. Untranslated pages fall back to Chinese.
+WAGTAIL_I18N_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
@@ -212,6 +218,9 @@ PAGE_CACHE_MODELS = [
     "gi_registry.ProductFamily",
     "wagtailcore.Page",
     "wagtailcore.Site",
+    "website.SiteSettings",
+    "website.NavigationLink",
+    "website.FooterLink",
 ]
 
 LOGGING = {

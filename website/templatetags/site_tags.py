@@ -2,21 +2,69 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, get_language_info, gettext, override
+from wagtail.models import Page
+
+from website.i18n import live_translation
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
-    """Plain links to this page in the other languages (``/en/…``): no form, no cookie, no JS."""
+    """Plain links to this page in the other languages (``/en/…``): no form, no cookie, no JS.
+
+    A Wagtail page links to its live translation's own address (a translator may give it another
+    slug); any other view, or a page without a translation, to the same path in that language."""
     request = context.get("request")
+    page = context.get("page")
     current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
         if code == current or request is None:
             continue
-        url = translate_url(request.get_full_path(), code)
+        url = None
+        if isinstance(page, Page):
+            translation = live_translation(page, code)
+            if translation is not None and translation.pk != page.pk:
+                with override(code):
+                    url = translation.get_url(request)
+        if url is None:
+            url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": get_language_info(code)["name_local"], "url": url})
     return links
+
+
+def _default_navigation() -> list[tuple[str, str]]:
+    """The main navigation before staff have set one (site settings › navigation and footer)."""
+    return [
+        (gettext("Geographical indications"), reverse("gi_registry:gi_index")),
+        (gettext("Producers"), reverse("gi_registry:producer_directory")),
+        (gettext("Standards"), reverse("gi_registry:standard_library")),
+        (gettext("Search"), reverse("search:search")),
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def site_chrome(context) -> dict:
+    """The navigation and footer from the site settings, in the visitor's language; the current
+    page's link is marked (``aria-current``)."""
+    from website.models import SiteSettings
+
+    request = context.get("request")
+    language = get_language()
+    site_settings = SiteSettings.for_request(request) if request is not None else SiteSettings()
+    navigation = [
+        (link.label_in(language), link.url()) for link in site_settings.navigation_links.select_related("link_page")
+    ] or _default_navigation()
+    footer_links = [
+        (link.label_in(language), link.url()) for link in site_settings.footer_links.select_related("link_page")
+    ]
+    here = request.path if request is not None else ""
+    return {
+        "navigation": [{"label": label, "url": url, "current": url == here} for label, url in navigation],
+        "footer_links": [{"label": label, "url": url} for label, url in footer_links],
+        "organisation": site_settings.organisation_in(language),
+        "settings": site_settings,
+    }

@@ -32,6 +32,7 @@ from django.db import models, transaction
 from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
 from wagtail.blocks import StreamValue
+from wagtail.models import Locale
 
 from brands import demo as brand_demo
 from brands.blocks import BrandStoryBlock
@@ -41,6 +42,7 @@ from gi_registry.models import Authorisation, GeographicalIndication, Producer, 
 from gi_registry.models.standards import standard_slug
 from gi_registry.setup import ensure_groups_and_workflow
 from website import demo as website_demo
+from website.i18n import source_pages
 from website.models import AnnouncementIndexPage, AnnouncementPage, HomePage, ProductFamilyPage
 
 
@@ -134,6 +136,7 @@ class Command(BaseCommand):
             self.load_brands(gis)
             self.load_family_pages()
             self.load_announcements()
+            self.load_translations(gis)
         counts = dict.fromkeys(Outcome, 0)
         for outcome in self.outcomes.values():
             counts[outcome] += 1
@@ -287,7 +290,7 @@ class Command(BaseCommand):
         self.section_done("standards")
 
     def load_home_page(self) -> None:
-        page = HomePage.objects.first()
+        page = source_pages(HomePage.objects.all()).first()
         if page is None:
             self.stderr.write("  home page: none found (run migrate first); skipped")
             return
@@ -315,7 +318,7 @@ class Command(BaseCommand):
         return outcome
 
     def load_brands(self, gis: dict[str, GeographicalIndication]) -> None:
-        home = HomePage.objects.first()
+        home = source_pages(HomePage.objects.all()).first()
         if home is None:
             return
         total = 1 + len(brand_demo.BRANDS)
@@ -338,13 +341,13 @@ class Command(BaseCommand):
                 "geographical_indications": [gis[slug] for slug in data["geographical_indications"]],
                 "product_families": [families[slug] for slug in data["product_families"]],
             }
-            page = BrandPage.objects.filter(slug=data["slug"]).first() or BrandPage()
+            page = source_pages(BrandPage.objects.filter(slug=data["slug"])).first() or BrandPage()
             outcome = self.publish_page(page, values, m2m, parent=index)
             self.record("brands", data["slug"], outcome, position, total)
         self.section_done("brands")
 
     def load_family_pages(self) -> None:
-        home = HomePage.objects.first()
+        home = source_pages(HomePage.objects.all()).first()
         if home is None:
             return
         families = {f.slug: f for f in ProductFamily.objects.all()}
@@ -352,13 +355,15 @@ class Command(BaseCommand):
         for position, data in enumerate(website_demo.FAMILY_PAGES, 1):
             family = families[data["family"]]
             values = {"title": data["title"], "slug": family.slug, "intro": data["intro"]}
-            page = ProductFamilyPage.objects.filter(family=family).first() or ProductFamilyPage(family=family)
+            page = source_pages(ProductFamilyPage.objects.filter(family=family)).first() or ProductFamilyPage(
+                family=family
+            )
             outcome = self.publish_page(page, values, parent=home)
             self.record("family pages", family.slug, outcome, position, total)
         self.section_done("family pages")
 
     def load_announcements(self) -> None:
-        home = HomePage.objects.first()
+        home = source_pages(HomePage.objects.all()).first()
         if home is None:
             return
         total = 1 + len(website_demo.ANNOUNCEMENTS)
@@ -367,10 +372,44 @@ class Command(BaseCommand):
             "announcements", "index", self.publish_page(index, website_demo.ANNOUNCEMENT_INDEX, parent=home), 1, total
         )
         for position, data in enumerate(website_demo.ANNOUNCEMENTS, 2):
-            page = AnnouncementPage.objects.filter(slug=data["slug"]).first() or AnnouncementPage()
+            page = source_pages(AnnouncementPage.objects.filter(slug=data["slug"])).first() or AnnouncementPage()
             outcome = self.publish_page(page, {**data, "is_demo": True}, parent=index)
             self.record("announcements", data["slug"], outcome, position, total)
         self.section_done("announcements")
+
+    def load_translations(self, gis: dict[str, GeographicalIndication]) -> None:
+        """The English versions (Wagtail translations in the "en" locale) of the home page, the brand
+        index and brands, the family pages and the announcement index; parents before children."""
+        english = Locale.objects.filter(language_code="en").first()
+        home = source_pages(HomePage.objects.all()).first()
+        if english is None or home is None:
+            self.stderr.write("  translations: no English locale or home page (run migrate first); skipped")
+            return
+        story_block = BrandStoryBlock()
+        brand_index = source_pages(BrandIndexPage.objects.all()).first()
+        news_index = source_pages(AnnouncementIndexPage.objects.all()).first()
+        work = [(home, website_demo.HOME_PAGE_EN), (brand_index, brand_demo.BRAND_INDEX_EN)]
+        for slug, data in brand_demo.BRANDS_EN.items():
+            story = [
+                (kind, {**value, "products": [gis[s] for s in value["products"]]} if kind == "products" else value)
+                for kind, value in data["story"]
+            ]
+            page = source_pages(BrandPage.objects.filter(slug=slug)).first()
+            work.append((page, {**data, "story": story_block.normalize(story)}))
+        for page in source_pages(ProductFamilyPage.objects.select_related("family")):
+            if page.family.slug in website_demo.FAMILY_PAGES_EN:
+                work.append((page, website_demo.FAMILY_PAGES_EN[page.family.slug]))
+        work.append((news_index, website_demo.ANNOUNCEMENT_INDEX_EN))
+        work = [(page, values) for page, values in work if page is not None]
+        for position, (source, values) in enumerate(work, 1):
+            translation = source.get_translation_or_none(english)
+            created = translation is None
+            if created:
+                translation = source.copy_for_translation(english)
+            outcome = self.publish_page(translation.specific, values)
+            outcome = Outcome.CREATED if created else outcome
+            self.record("translations", f"en:{source.slug}", outcome, position, len(work))
+        self.section_done("translations")
 
 
 def _without_ids(value):

@@ -1,0 +1,96 @@
+"""Page translations: Chinese is the source, English substitutes where it has been translated.
+
+Pages are translated with Wagtail's built-in localisation: the English version of a page is a copy
+of it in the "en" locale, sharing its ``translation_key``. The Chinese (default-locale) tree decides
+what exists and in what order; in English, each page is replaced by its live translation where one
+exists and is otherwise shown in Chinese under an ``/en/`` address (``LocalizedPageMixin``), so a
+visitor never meets a 404 or a half-English page tree because a translation is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page
+
+
+def default_locale() -> Locale:
+    return Locale.get_default()
+
+
+def in_default_language() -> bool:
+    return translation.get_language() in (None, settings.LANGUAGE_CODE)
+
+
+def source_pages(queryset):
+    """``queryset`` narrowed to the source (default-locale) pages."""
+    return queryset.filter(locale__language_code=settings.LANGUAGE_CODE)
+
+
+def localize(pages: Iterable[Page]) -> list[Page]:
+    """The pages in the active language: each replaced by its live, public translation where there
+    is one (one query for all of them), in the same order."""
+    pages = list(pages)
+    if in_default_language() or not pages:
+        return pages
+    model = type(pages[0])
+    keys = [page.translation_key for page in pages]
+    found = {
+        page.translation_key: page
+        for page in model.objects.live()
+        .public()
+        .filter(translation_key__in=keys, locale__language_code=translation.get_language())
+    }
+    return [found.get(page.translation_key, page) for page in pages]
+
+
+def live_translation(page: Page, language_code: str) -> Page | None:
+    """``page`` in ``language_code`` if that version is live and public."""
+    if page.locale.language_code == language_code:
+        return page
+    return (
+        Page.objects.live()
+        .public()
+        .filter(translation_key=page.translation_key, locale__language_code=language_code)
+        .first()
+    )
+
+
+class LocalizedPageMixin:
+    """For every public page type: an untranslated Chinese page keeps the visitor's language in
+    its address (``/en/brands/…`` rather than ``/brands/…``), served by ``HomePage.route``'s
+    fallback, instead of switching the whole site back to Chinese on a click."""
+
+    def get_url_parts(self, request=None):
+        parts = super().get_url_parts(request)
+        if not parts or parts[2] is None or in_default_language():
+            return parts
+        if self.locale.language_code != settings.LANGUAGE_CODE:
+            return parts
+        site_id, root_url, page_path = parts
+        language = translation.get_language()
+        with translation.override(settings.LANGUAGE_CODE):  # the path resolves in its own language
+            return site_id, root_url, translate_url(page_path, language)
+
+    @property
+    def is_untranslated(self) -> bool:
+        """Shown in the active (non-default) language without a translation of its own."""
+        return not in_default_language() and self.locale.language_code == settings.LANGUAGE_CODE
+
+
+def route_with_fallback(home, request, path_components, route):
+    """Route in ``home``'s tree; if that is a translated tree missing the page, route in the
+    source tree instead (the page is then shown in Chinese with the visitor's interface language)."""
+    try:
+        return route(request, path_components)
+    except Http404:
+        if home.locale.language_code == settings.LANGUAGE_CODE:
+            raise
+        source = home.get_translation_or_none(default_locale())
+        if source is None:
+            raise
+        return source.specific.route(request, path_components)
