@@ -128,3 +128,72 @@ ANNOUNCEMENT_INDEX_EN = {
     "intro": "<p>Announcements and news on geographical indications, authorisations and regional brands "
     "(published in Chinese; English where translated).</p>",
 }
+
+# --- the contact page and the site's navigation and footer (site settings)
+
+CONTACT_PAGE = {
+    "title": "联系我们",
+    "slug": "contact",
+    "intro": (
+        "<p>地理标志专用标志使用申请、假冒产品举报、地方标准咨询，或对本站的意见，请在此留言。"
+        "我们在五个工作日内答复。（演示页面：留言只保存在本站，不会发出。）</p>"
+    ),
+    "thank_you_text": "<p>谢谢，您的留言已收到。我们会在五个工作日内答复。</p>",
+}
+
+CONTACT_FIELDS = [
+    {"label": "姓名", "field_type": "singleline", "required": True},
+    {"label": "电话或电子邮箱", "field_type": "singleline", "required": True, "help_text": "用于答复您"},
+    {
+        "label": "事项",
+        "field_type": "dropdown",
+        "required": True,
+        "choices": "地理标志专用标志使用申请\n假冒产品举报\n地方标准咨询\n其他",
+    },
+    {"label": "留言", "field_type": "multiline", "required": True},
+]
+
+CONTACT_PAGE_EN = {
+    "title": "Contact us",
+    "intro": (
+        "<p>Applying to use a GI special mark, reporting a counterfeit, a question about a local standard or about "
+        "this site: leave us a message. We answer within five working days. (Demo page: messages are only stored "
+        "on this site, never sent.)</p>"
+    ),
+    "thank_you_text": "<p>Thank you: your message has been received. We answer within five working days.</p>",
+}
+
+#: (label, English label, page slug or site path); a slug names a page under the home page
+NAVIGATION = [
+    ("区域品牌", "Brands", "brands"),
+    ("地理标志", "GIs", "/gi/"),
+    ("生产主体", "Producers", "/producers/"),
+    ("地方标准", "Standards", "/standards/"),
+    ("公告", "News", "announcements"),
+    ("规划指标", "Plan indicators", "indicators"),
+    ("搜索", "Search", "/search/"),
+]
+FOOTER_LINKS = [("联系我们", "Contact us", "contact"), ("公告与新闻", "Announcements", "announcements")]
+SITE_FOOTER = {
+    "address": "重庆市梁平区（演示地址）",
+    "phone": "",
+    "email": "",
+    "icp_number": "",
+}
+
+CONTACT_FIELDS_EN = [
+    {"label": "Name", "field_type": "singleline", "required": True},
+    {
+        "label": "Telephone or e-mail",
+        "field_type": "singleline",
+        "required": True,
+        "help_text": "So that we can answer",
+    },
+    {
+        "label": "About",
+        "field_type": "dropdown",
+        "required": True,
+        "choices": "Applying to use a GI special mark\nReporting a counterfeit\nA local standard\nSomething else",
+    },
+    {"label": "Message", "field_type": "multiline", "required": True},
+]

@@ -4,12 +4,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.urls import translate_url
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -301,3 +304,74 @@ class FooterLink(SiteLink):
 
     class Meta(SiteLink.Meta):
         verbose_name = _("footer link")
+
+
+# --- the contact page ----------------------------------------------------------------------------
+
+
+class ContactFormField(AbstractFormField):
+    page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class ContactPage(LocalizedPageMixin, AbstractEmailForm):
+    """A page with a form whose fields staff define; submissions are stored (and e-mailed when an
+    address is set) and guarded against spam (``website.contact``)."""
+
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+    thank_you_text = RichTextField(_("thank-you text"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [
+        *AbstractEmailForm.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("form_fields", heading=_("Form fields"), label=_("field")),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [FieldPanel("to_address"), FieldPanel("from_address"), FieldPanel("subject")],
+            heading=_("E-mail a copy of each submission (optional)"),
+        ),
+    ]
+    parent_page_types = ["website.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_form_class(self):
+        from .contact import SpamGuardForm
+
+        return type("ContactForm", (SpamGuardForm, super().get_form_class()), {})
+
+    def process_form_submission(self, form):
+        submission = self.get_submission_class().objects.create(form_data=form.submission_data(), page=self)
+        if self.to_address:
+            self.send_mail(form)
+        return submission
+
+    def serve(self, request, *args, **kwargs):
+        from .contact import logger
+        from .ratelimit import hit
+
+        if request.method == "POST":
+            form = self.get_form(request.POST, page=self, user=request.user)
+            if form.is_honeypot_filled:  # a bot: answer as if sent, keep nothing
+                logger.info("contact form: honeypot filled, submission dropped")
+                response = self.render_landing_page(request)
+            elif not (
+                decision := hit(request, "contact", settings.CONTACT_RATE_LIMIT, settings.CONTACT_RATE_WINDOW)
+            ).allowed:
+                form.add_error(None, _("Too many messages from your network; please try again later."))
+                response = TemplateResponse(
+                    request, self.get_template(request), {**self.get_context(request), "form": form}, status=429
+                )
+                response["Retry-After"] = str(decision.retry_after)
+            elif form.is_valid():
+                response = self.render_landing_page(request, self.process_form_submission(form))
+            else:
+                response = TemplateResponse(
+                    request, self.get_template(request), {**self.get_context(request), "form": form}
+                )
+        else:
+            response = super().serve(request, *args, **kwargs)
+        add_never_cache_headers(response)  # the form carries a per-visitor CSRF token and start time
+        return response

@@ -18,6 +18,7 @@ from gi_registry import demo
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
 from gi_registry.validators import validate_credit_code
+from indicators import demo as indicator_demo
 from website import demo as website_demo
 from website.models import HomePage
 
@@ -74,8 +75,13 @@ class LoadedDemoData(TestCase):
             + len(website_demo.FAMILY_PAGES)
             + 1  # the announcement index
             + len(website_demo.ANNOUNCEMENTS)
-            # English translations: home, brand index, brands, family pages, announcement index
-            + 3
+            + 1  # the contact page
+            + len(indicator_demo.INDICATORS)
+            + 1  # the dashboard page
+            + 1  # the site settings (navigation and footer)
+            # English translations: home, brand index, brands, family pages, announcement index, contact,
+            # dashboard
+            + 5
             + len(brand_demo.BRANDS_EN)
             + len(website_demo.FAMILY_PAGES_EN)
         )

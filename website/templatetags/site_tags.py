@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, gettext, override
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from website.i18n import live_translation
 
@@ -54,7 +54,10 @@ def site_chrome(context) -> dict:
 
     request = context.get("request")
     language = get_language()
-    site_settings = SiteSettings.for_request(request) if request is not None else SiteSettings()
+    # not SiteSettings.for_request: that creates the row on first sight, and a write from a page
+    # view would make every cached page stale
+    site = Site.find_for_request(request) if request is not None else None
+    site_settings = SiteSettings.objects.filter(site=site).first() or SiteSettings(site=site)
     navigation = [
         (link.label_in(language), link.url()) for link in site_settings.navigation_links.select_related("link_page")
     ] or _default_navigation()

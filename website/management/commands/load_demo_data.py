@@ -32,7 +32,7 @@ from django.db import models, transaction
 from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
 from wagtail.blocks import StreamValue
-from wagtail.models import Locale
+from wagtail.models import Locale, Site
 
 from brands import demo as brand_demo
 from brands.blocks import BrandStoryBlock
@@ -41,9 +41,21 @@ from gi_registry import demo
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 from gi_registry.models.standards import standard_slug
 from gi_registry.setup import ensure_groups_and_workflow
+from indicators.demo import DASHBOARD_PAGE_EN, load_indicators
+from indicators.models import DashboardPage
 from website import demo as website_demo
 from website.i18n import source_pages
-from website.models import AnnouncementIndexPage, AnnouncementPage, HomePage, ProductFamilyPage
+from website.models import (
+    AnnouncementIndexPage,
+    AnnouncementPage,
+    ContactFormField,
+    ContactPage,
+    FooterLink,
+    HomePage,
+    NavigationLink,
+    ProductFamilyPage,
+    SiteSettings,
+)
 
 
 class Outcome(enum.StrEnum):
@@ -136,7 +148,10 @@ class Command(BaseCommand):
             self.load_brands(gis)
             self.load_family_pages()
             self.load_announcements()
+            load_indicators(self)
+            self.load_contact_page()
             self.load_translations(gis)
+            self.load_site_settings()
         counts = dict.fromkeys(Outcome, 0)
         for outcome in self.outcomes.values():
             counts[outcome] += 1
@@ -302,10 +317,10 @@ class Command(BaseCommand):
         self.record("home page", str(page.pk), Outcome.UPDATED if changed else Outcome.UNCHANGED, 1, 1)
         self.section_done("home page")
 
-    def publish_page(self, page, values: dict, m2m: dict | None = None, parent=None) -> Outcome:
+    def publish_page(self, page, values: dict, m2m: dict | None = None, parent=None, force: bool = False) -> Outcome:
         """Make ``page``'s live version equal ``values``; add it under ``parent`` when it is new."""
         m2m = m2m or {}
-        if page.pk is not None and page.live and page_matches(page, values, m2m):
+        if not force and page.pk is not None and page.live and page_matches(page, values, m2m):
             return Outcome.UNCHANGED
         for name, value in values.items():
             setattr(page, name, value)
@@ -377,6 +392,67 @@ class Command(BaseCommand):
             self.record("announcements", data["slug"], outcome, position, total)
         self.section_done("announcements")
 
+    def load_contact_page(self) -> None:
+        home = source_pages(HomePage.objects.all()).first()
+        if home is None:
+            return
+        page = source_pages(ContactPage.objects.all()).first() or ContactPage()
+        fields_changed = self.set_form_fields(page, website_demo.CONTACT_FIELDS)
+        outcome = self.publish_page(page, website_demo.CONTACT_PAGE, parent=home, force=fields_changed)
+        self.record("contact page", "contact", outcome, 1, 1)
+        self.section_done("contact page")
+
+    @staticmethod
+    def set_form_fields(page: ContactPage, fields: list[dict]) -> bool:
+        """Give ``page`` these form fields (unsaved); False when it has them already."""
+        wanted = [{"help_text": "", "choices": "", **field} for field in fields]
+        current = [{name: getattr(f, name) for name in wanted[0]} for f in page.form_fields.all()] if page.pk else []
+        if current == [{name: field[name] for name in wanted[0]} for field in wanted]:
+            return False
+        page.form_fields = [ContactFormField(sort_order=i, **field) for i, field in enumerate(wanted)]
+        return True
+
+    def load_site_settings(self) -> None:
+        """The demo navigation and footer (site settings), replaced only when they differ."""
+        site = Site.objects.filter(is_default_site=True).first()
+        home = source_pages(HomePage.objects.all()).first()
+        if site is None or home is None:
+            return
+        chosen = SiteSettings.objects.filter(site=site).first() or SiteSettings(site=site)
+
+        def links(rows):
+            result = []
+            for label, label_en, target in rows:
+                page = None if target.startswith("/") else home.get_children().filter(slug=target).first()
+                if page is None and not target.startswith("/"):
+                    continue  # that page is not there (yet)
+                result.append((label, label_en, page.pk if page else None, target if page is None else ""))
+            return result
+
+        wanted = (links(website_demo.NAVIGATION), links(website_demo.FOOTER_LINKS), website_demo.SITE_FOOTER)
+        current = (
+            [(x.label, x.label_en, x.link_page_id, x.link_path) for x in chosen.navigation_links.all()],
+            [(x.label, x.label_en, x.link_page_id, x.link_path) for x in chosen.footer_links.all()],
+            {name: getattr(chosen, name) for name in website_demo.SITE_FOOTER},
+        )
+        if chosen.pk and current == wanted:
+            outcome = Outcome.UNCHANGED
+        else:
+            outcome = Outcome.UPDATED if chosen.pk else Outcome.CREATED
+            for name, value in website_demo.SITE_FOOTER.items():
+                setattr(chosen, name, value)
+            chosen.navigation_links = [
+                NavigationLink(sort_order=i, label=a, label_en=b, link_page_id=c, link_path=d)
+                for i, (a, b, c, d) in enumerate(wanted[0])
+            ]
+            chosen.footer_links = [
+                FooterLink(sort_order=i, label=a, label_en=b, link_page_id=c, link_path=d)
+                for i, (a, b, c, d) in enumerate(wanted[1])
+            ]
+            chosen.save()
+        self.record("site settings", "navigation and footer", outcome, 1, 1)
+        self.section_done("site settings")
+
     def load_translations(self, gis: dict[str, GeographicalIndication]) -> None:
         """The English versions (Wagtail translations in the "en" locale) of the home page, the brand
         index and brands, the family pages and the announcement index; parents before children."""
@@ -400,13 +476,19 @@ class Command(BaseCommand):
             if page.family.slug in website_demo.FAMILY_PAGES_EN:
                 work.append((page, website_demo.FAMILY_PAGES_EN[page.family.slug]))
         work.append((news_index, website_demo.ANNOUNCEMENT_INDEX_EN))
+        work.append((source_pages(ContactPage.objects.all()).first(), website_demo.CONTACT_PAGE_EN))
+        work.append((source_pages(DashboardPage.objects.all()).first(), DASHBOARD_PAGE_EN))
         work = [(page, values) for page, values in work if page is not None]
         for position, (source, values) in enumerate(work, 1):
             translation = source.get_translation_or_none(english)
             created = translation is None
             if created:
                 translation = source.copy_for_translation(english)
-            outcome = self.publish_page(translation.specific, values)
+            translation = translation.specific
+            force = isinstance(translation, ContactPage) and self.set_form_fields(
+                translation, website_demo.CONTACT_FIELDS_EN
+            )
+            outcome = self.publish_page(translation, values, force=force)
             outcome = Outcome.CREATED if created else outcome
             self.record("translations", f"en:{source.slug}", outcome, position, len(work))
         self.section_done("translations")

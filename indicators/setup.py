@@ -1,0 +1,30 @@
+"""Registry officers (登记管理员) keep the plan indicators: add, change, delete and view them.
+
+``gi_registry.setup`` creates the groups after every ``migrate``; this runs after it (the
+indicators app comes later in ``INSTALLED_APPS``) and is idempotent.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+OFFICER_CODENAMES = ["add_planindicator", "change_planindicator", "delete_planindicator", "view_planindicator"]
+
+
+def officer_permissions() -> list[Permission]:
+    return list(Permission.objects.filter(content_type__app_label="indicators", codename__in=OFFICER_CODENAMES))
+
+
+def grant_officer_permissions(using: str = "default") -> None:
+    """Give the registry officers' group the indicator permissions (if the group exists yet)."""
+    from gi_registry.setup import REGISTRY_OFFICERS
+
+    officers = Group.objects.using(using).filter(name=REGISTRY_OFFICERS).first()
+    if officers is not None:
+        officers.permissions.add(*officer_permissions())
+
+
+def on_post_migrate(sender, using="default", **kwargs) -> None:
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    create_permissions(apps.get_app_config("indicators"), verbosity=0, using=using)
+    grant_officer_permissions(using)
