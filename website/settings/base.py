@@ -155,8 +155,7 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 # Keys that sign printed trace codes: "kid:secret,kid:secret", the first one signs, all verify.
 TRACE_SIGNING_KEYS = env("TRACE_SIGNING_KEYS", default="")
-# The trace endpoints (gi_registry/trace/scans.py): rate limit per client, and when a code's
-# verdict turns "suspicious" (too many counted scans, or from too many distinct networks).
+
 # Contact form: submissions per client address per window (0 = no limit), and the least time in
 # seconds between showing the form and sending it (faster is a bot).
 CONTACT_RATE_LIMIT = env.int("CONTACT_RATE_LIMIT", default=5)
@@ -166,6 +165,8 @@ CONTACT_MIN_SECONDS = env.float("CONTACT_MIN_SECONDS", default=3.0)
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
+# The trace endpoints (gi_registry/trace/scans.py): rate limit per client, and when a code's
+# verdict turns "suspicious" (too many counted scans, or from too many distinct networks).
 TRACE_RATE_LIMIT = env.int("TRACE_RATE_LIMIT", default=60)  # requests per window; 0 = off
 TRACE_RATE_WINDOW = env.int("TRACE_RATE_WINDOW", default=60)  # seconds
 TRACE_SUSPICIOUS_SCANS = env.int("TRACE_SUSPICIOUS_SCANS", default=20)

@@ -15,6 +15,8 @@ if len(SECRET_KEY) < 50:
 if not TRACE_SIGNING_KEYS:  # noqa: F405
     raise ImproperlyConfigured("TRACE_SIGNING_KEYS must be set (kid:secret[,kid:secret…]).")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Contact-form copies go out by SMTP (a local relay unless EMAIL_URL says otherwise), never to the console.
+vars().update(env.email_url("EMAIL_URL", default="smtp://127.0.0.1:25"))
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
