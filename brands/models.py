@@ -114,6 +114,17 @@ class BrandPage(LocalizedPageMixin, Page):
     class Meta:
         verbose_name = _("brand page")
 
+    def share_image(self):
+        """The picture a shared link shows: the logo, else the story's first image."""
+        if self.logo_id:
+            return self.logo
+        for block in self.story:
+            if block.block_type == "image":
+                return block.value["image"]
+            if block.block_type == "gallery" and block.value["images"]:
+                return block.value["images"][0]["image"]
+        return None
+
     def public_gis(self):
         """The brand's GIs the public may see (live), by name."""
         return self.geographical_indications.filter(live=True).select_related("product_family").order_by("name")

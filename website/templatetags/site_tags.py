@@ -71,3 +71,35 @@ def site_chrome(context) -> dict:
         "organisation": site_settings.organisation_in(language),
         "settings": site_settings,
     }
+
+
+SHARE_IMAGE = "img/share.png"  # 1200×630, for WeChat, Weibo and OpenGraph link previews
+
+
+@register.simple_tag(takes_context=True)
+def share_meta(context) -> dict:
+    """What a shared link shows (OpenGraph, and the ``itemprop`` tags WeChat reads): the page's
+    title, description, address and image — a page's own ``share_image()`` rendition (1200×630
+    JPEG) where it has one, the site's share card otherwise. All addresses absolute."""
+    from django.templatetags.static import static
+    from django.utils.html import strip_tags
+
+    request = context.get("request")
+    page = context.get("page")
+    absolute = request.build_absolute_uri if request is not None else (lambda url: url)
+    description = ""
+    image_url, width, height = absolute(static(SHARE_IMAGE)), 1200, 630
+    if isinstance(page, Page):
+        description = page.search_description or strip_tags(str(getattr(page, "intro", "") or ""))
+        image = page.share_image() if hasattr(page, "share_image") else None
+        if image is not None:
+            rendition = image.get_rendition("fill-1200x630|format-jpeg|jpegquality-80")
+            image_url, width, height = absolute(rendition.url), rendition.width, rendition.height
+    return {
+        "description": " ".join(description.split())[:200],
+        "url": absolute(request.path) if request is not None else "",
+        "image": image_url,
+        "image_width": width,
+        "image_height": height,
+        "locale": "en_US" if get_language() == "en" else "zh_CN",
+    }

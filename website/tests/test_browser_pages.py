@@ -1,0 +1,102 @@
+"""In a real browser: the public site pages (home, a brand, a product family, the plan-indicators
+dashboard, the contact page, and their English versions) at phone and desktop size.
+
+Each page must not overflow sideways, must have its landmarks (banner, main navigation, main,
+contentinfo) exactly once, and must pass axe-core's WCAG 2.1 A/AA and best-practice rules with no
+"serious" or "critical" violation. Screenshots are left in screenshots/ (``site-<page>-<size>.png``).
+
+axe-core comes from npm: ``npm ci`` at the repository root (package.json / package-lock.json).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from browser import DESKTOP, PHONE
+
+# serialized_rollback: a transactional test flushes the tables, the migrations' reference data with them
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+}
+FAILING_IMPACTS = {"serious", "critical"}
+
+PAGES = {
+    "home": "/",
+    "brand": "/brands/wuzi-dengke/",
+    "family": "/pomelo/",
+    "indicators": "/indicators/",
+    "contact": "/contact/",
+    "en-home": "/en/",
+    "en-brand": "/en/brands/wuzi-dengke/",
+}
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+
+# each landmark exactly once; the main navigation is the one <nav> in the header besides the
+# language switcher, so it is counted by its class
+LANDMARKS = {
+    "banner": "body > header, [role=banner]",
+    "main navigation": "nav.main-nav",
+    "main": "main, [role=main]",
+    "contentinfo": "body > footer, [role=contentinfo]",
+}
+
+
+@pytest.fixture
+def axe_source():
+    """axe-core's script; a missing node_modules fails where a browser is required (CI)."""
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `npm ci` at the repository root to install axe-core"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE
+
+
+@pytest.fixture
+def demo_site(monkeypatch):
+    monkeypatch.setenv("DEMO_USERS", "0")
+    call_command("load_demo_data", verbosity=0)
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+        more = len(violation["nodes"]) - len(targets)
+        lines.append(
+            f"  - {violation['id']} ({violation['impact']}): {violation['help']}\n"
+            f"      {', '.join(targets)}{f' (+{more} more)' if more > 0 else ''}"
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_public_pages_fit_have_landmarks_and_pass_axe(
+    size, live_server, browser, demo_site, axe_source, screenshot_dir, subtests
+):
+    page = browser.new_page(viewport=VIEWPORTS[size])
+    for name, path in PAGES.items():
+        with subtests.test(page=name, size=size):
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, f"{path}: HTTP {response.status}"
+            page.screenshot(path=screenshot_dir / f"site-{name}-{size}.png", full_page=True)
+
+            scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert scroll_width <= inner_width + 1, f"{path} overflows sideways: {scroll_width}px in {inner_width}px"
+
+            counts = {landmark: page.locator(selector).count() for landmark, selector in LANDMARKS.items()}
+            assert all(count == 1 for count in counts.values()), f"{path}: landmarks not once each: {counts}"
+
+            page.add_script_tag(path=axe_source)
+            result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+            serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
+            if os.environ.get("AXE_REPORT"):
+                print(f"\n{path} {size}\n{describe(result['violations'])}")  # noqa: T201
+            assert not serious, f"{path} ({size}) has serious accessibility problems:\n{describe(serious)}"
+    page.close()
