@@ -1,0 +1,119 @@
+"""``manage.py bench_site``: the public site's pages against a bare Django view, and page weight.
+
+    DATABASE_URL=sqlite:////tmp/site-bench.sqlite3 python manage.py bench_site
+
+Migrates and loads the demo data into the configured database (never point it at a production
+registry), serves the site with gunicorn on 127.0.0.1 and loads the home page, a brand page, a
+product-family page, the dashboard and the English home side by side with ``/healthz`` in
+interleaved rounds (``website.bench``): medians and ratios, with the page cache on (as deployed)
+and off (every request rendered afresh). Then the weight of each page before images: its HTML
+plus the stylesheets and scripts it links, as sent (gzip where the server compresses) and raw.
+Targets (issue 5): each page at least 40 % of the bare view's throughput; home under 150 KB.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import io
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from website.bench import USER_AGENT, compare, gunicorn, report
+from website.progress import ProgressBar
+
+PATHS = {
+    "home": "/",
+    "brand": "/brands/wuzi-dengke/",
+    "family": "/pomelo/",
+    "dashboard": "/indicators/",
+    "home_en": "/en/",
+}
+WEIGHT_LIMIT_KB = 150
+THROUGHPUT_TARGET = 0.40
+_ASSET_RE = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
+
+
+def fetch(base: str, path: str, gzip_ok: bool) -> tuple[bytes, str]:
+    """The body as sent and its Content-Encoding."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    headers = {"User-Agent": USER_AGENT, **({"Accept-Encoding": "gzip"} if gzip_ok else {})}
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path}: {response.status}")
+    return body, response.getheader("Content-Encoding", "")
+
+
+def page_weight(base: str, path: str) -> dict:
+    """Bytes of the page's HTML and of every stylesheet and script it links (images excluded)."""
+    html, encoding = fetch(base, path, gzip_ok=True)
+    raw_html = gzip.decompress(html) if encoding == "gzip" else html
+    sent, raw = len(html), len(raw_html)
+    assets = _ASSET_RE.findall(raw_html.decode())
+    for asset in assets:
+        body, encoding = fetch(base, asset, gzip_ok=True)
+        sent += len(body)
+        raw += len(gzip.decompress(body) if encoding == "gzip" else body)
+    return {"sent_kb": sent / 1024, "raw_kb": raw / 1024, "assets": assets}
+
+
+class Command(BaseCommand):
+    help = "Benchmark the home, brand, family and dashboard pages against a bare view; report page weight."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=300, help="requests per target per round")
+        parser.add_argument("--concurrency", type=int, default=16)
+        parser.add_argument("--rounds", type=int, default=5)
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument("--json", type=Path, help="also write the figures to this file")
+
+    def handle(self, *args, **options):
+        call_command("migrate", verbosity=0)
+        os.environ.setdefault("DEMO_USERS", "0")
+        call_command("load_demo_data", stdout=io.StringIO())
+        call_command("collectstatic", interactive=False, verbosity=0)
+        configurations = {"page cache on": {}, "page cache off": {"PAGE_CACHE_SECONDS": "0"}}
+        figures, summary = {}, []
+        for label, extra_env in configurations.items():
+            with gunicorn(workers=options["workers"], extra_env=extra_env) as base:
+                results = compare(
+                    base,
+                    PATHS,
+                    requests=options["requests"],
+                    concurrency=options["concurrency"],
+                    rounds=options["rounds"],
+                    progress=ProgressBar(self.stderr, options["rounds"], label),
+                )
+                weights = {name: page_weight(base, path) for name, path in PATHS.items()} if not figures else None
+            self.stdout.write(f"-- {label}")
+            for line in report(results):
+                self.stdout.write(line)
+            bare = results["bare"].rps or 1
+            worst = min((r.rps / bare, name) for name, r in results.items() if name != "bare")
+            errors = sum(r.errors for r in results.values())
+            met = "met" if worst[0] >= THROUGHPUT_TARGET else "NOT met"
+            summary.append(f"{label}: slowest {worst[1]} at {worst[0]:.0%} of bare ({met}), {errors} errors")
+            figures[label] = {name: r.as_dict(bare) for name, r in results.items()}
+            if weights is not None:
+                figures["weight"] = weights
+                self.stdout.write("-- page weight before images (HTML + linked CSS/JS)")
+                for name, weight in weights.items():
+                    self.stdout.write(
+                        f"{name:<14}{weight['sent_kb']:>7.1f} KB sent{weight['raw_kb']:>8.1f} KB raw  "
+                        f"{', '.join(weight['assets'])}"
+                    )
+        home = figures["weight"]["home"]["sent_kb"]
+        within = "within" if home < WEIGHT_LIMIT_KB else "OVER"
+        summary.append(f"home {home:.1f} KB sent before images ({within} {WEIGHT_LIMIT_KB} KB)")
+        if options["json"]:
+            options["json"].write_text(json.dumps(figures, indent=2))
+        self.stdout.write("bench_site: " + "; ".join(summary))
