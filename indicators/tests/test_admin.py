@@ -83,5 +83,5 @@ def test_the_edit_form_refuses_two_figures_for_one_year_and_a_bad_year(client, o
     assert not indicator.values.exists()
     response = client.post(url("edit", indicator.pk), form(indicator, [{**figure, "year": "2040"}]))
     assert response.status_code == 200
-    assert "The year must be between 2015 and 2035." in response.content.decode()
+    assert "年份必须在2015年至2035年之间。" in response.content.decode()  # the admin speaks Chinese
     assert not indicator.values.exists()
