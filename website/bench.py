@@ -237,6 +237,21 @@ def compare(
     return results
 
 
+def compare_with_options(base: str, paths: dict[str, str], options: dict, label: str, stderr, **kwargs):
+    """``compare`` with a benchmark command's ``--requests/--concurrency/--rounds`` and a progress bar."""
+    from .progress import ProgressBar
+
+    return compare(
+        base,
+        paths,
+        requests=options["requests"],
+        concurrency=options["concurrency"],
+        rounds=options["rounds"],
+        progress=ProgressBar(stderr, options["rounds"], label),
+        **kwargs,
+    )
+
+
 def report(results: dict[str, Result]) -> list[str]:
     bare = results["bare"].rps or 1.0
     bare_cpu = results["bare"].cpu_us or 1.0

@@ -22,7 +22,7 @@ from django.db import transaction
 
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
-from website.bench import compare, gunicorn, report
+from website.bench import compare_with_options, gunicorn, report
 from website.progress import ProgressBar
 
 BENCH_PREFIX = "基准测试"
@@ -67,14 +67,7 @@ class Command(BaseCommand):
         try:
             for label, extra_env in configurations.items():
                 with gunicorn(workers=options["workers"], extra_env=extra_env) as base:
-                    results = compare(
-                        base,
-                        paths,
-                        requests=options["requests"],
-                        concurrency=options["concurrency"],
-                        rounds=options["rounds"],
-                        progress=ProgressBar(self.stderr, options["rounds"], label),
-                    )
+                    results = compare_with_options(base, paths, options, label, self.stderr)
                 self.stdout.write(f"-- {label}")
                 for line in report(results):
                     self.stdout.write(line)

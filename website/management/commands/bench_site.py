@@ -25,8 +25,7 @@ from urllib.parse import urlsplit
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from website.bench import USER_AGENT, compare, gunicorn, report
-from website.progress import ProgressBar
+from website.bench import USER_AGENT, compare_with_options, gunicorn, report
 
 PATHS = {
     "home": "/",
@@ -85,14 +84,7 @@ class Command(BaseCommand):
         figures, summary = {}, []
         for label, extra_env in configurations.items():
             with gunicorn(workers=options["workers"], extra_env=extra_env) as base:
-                results = compare(
-                    base,
-                    PATHS,
-                    requests=options["requests"],
-                    concurrency=options["concurrency"],
-                    rounds=options["rounds"],
-                    progress=ProgressBar(self.stderr, options["rounds"], label),
-                )
+                results = compare_with_options(base, PATHS, options, label, self.stderr)
                 weights = {name: page_weight(base, path) for name, path in PATHS.items()} if not figures else None
             self.stdout.write(f"-- {label}")
             for line in report(results):
