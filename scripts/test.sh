@@ -9,6 +9,13 @@ export DJANGO_SETTINGS_MODULE=website.settings.test
 echo "== system packages for the browser tests"
 bash scripts/ensure-browser.sh || echo "   (no chromium: the browser tests will be skipped, see the summary)"
 
+echo "== axe-core for the accessibility checks (npm ci, from the npm registry)"
+if command -v npm >/dev/null; then
+  npm ci --no-audit --no-fund --silent
+else
+  echo "   npm is missing: the accessibility checks will be skipped (or fail with REQUIRE_BROWSER=1)"
+fi
+
 echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .

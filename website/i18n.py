@@ -22,6 +22,17 @@ def default_locale() -> Locale:
     return Locale.get_default()
 
 
+_default_locale_ids: dict[str, int] = {}
+
+
+def default_locale_id() -> int:
+    """The default locale's id, looked up once per process (a locale's id never changes)."""
+    code = settings.LANGUAGE_CODE
+    if code not in _default_locale_ids:
+        _default_locale_ids[code] = Locale.get_default().pk
+    return _default_locale_ids[code]
+
+
 def in_default_language() -> bool:
     return translation.get_language() in (None, settings.LANGUAGE_CODE)
 
@@ -37,11 +48,12 @@ def localize(pages: Iterable[Page]) -> list[Page]:
     pages = list(pages)
     if in_default_language() or not pages:
         return pages
-    model = type(pages[0])
+    types = {type(page) for page in pages}
+    queryset = types.pop().objects.all() if len(types) == 1 else Page.objects.specific()
     keys = [page.translation_key for page in pages]
     found = {
         page.translation_key: page
-        for page in model.objects.live()
+        for page in queryset.live()
         .public()
         .filter(translation_key__in=keys, locale__language_code=translation.get_language())
     }
@@ -60,6 +72,15 @@ def live_translation(page: Page, language_code: str) -> Page | None:
     )
 
 
+def in_visitor_language(path: str) -> str:
+    """A Chinese page's path under the active language's prefix (``/brands/x/`` → ``/en/brands/x/``)."""
+    language = translation.get_language()
+    if language in (None, settings.LANGUAGE_CODE):
+        return path
+    with translation.override(settings.LANGUAGE_CODE):  # the path resolves in its own language
+        return translate_url(path, language)
+
+
 class LocalizedPageMixin:
     """For every public page type: an untranslated Chinese page keeps the visitor's language in
     its address (``/en/brands/…`` rather than ``/brands/…``), served by ``HomePage.route``'s
@@ -69,17 +90,15 @@ class LocalizedPageMixin:
         parts = super().get_url_parts(request)
         if not parts or parts[2] is None or in_default_language():
             return parts
-        if self.locale.language_code != settings.LANGUAGE_CODE:
+        if self.locale_id != default_locale_id():
             return parts
         site_id, root_url, page_path = parts
-        language = translation.get_language()
-        with translation.override(settings.LANGUAGE_CODE):  # the path resolves in its own language
-            return site_id, root_url, translate_url(page_path, language)
+        return site_id, root_url, in_visitor_language(page_path)
 
     @property
     def is_untranslated(self) -> bool:
         """Shown in the active (non-default) language without a translation of its own."""
-        return not in_default_language() and self.locale.language_code == settings.LANGUAGE_CODE
+        return not in_default_language() and self.locale_id == default_locale_id()
 
 
 def route_with_fallback(home, request, path_components, route):

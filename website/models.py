@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.template.response import TemplateResponse
-from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
-from .i18n import LocalizedPageMixin, localize, route_with_fallback, source_pages
+from .i18n import (
+    LocalizedPageMixin,
+    default_locale_id,
+    in_visitor_language,
+    localize,
+    route_with_fallback,
+    source_pages,
+)
 
 
 class HomePage(LocalizedPageMixin, Page):
@@ -238,15 +244,14 @@ class SiteLink(Orderable):
     def label_in(self, language: str) -> str:
         return self.label_en if language == "en" and self.label_en else self.label
 
-    def url(self) -> str:
+    def url(self, page=None) -> str:
+        """The link's address in the visitor's language; ``page``: its page already localized
+        (``SiteSettings.links``)."""
         if self.link_page_id:
-            page = localize([self.link_page.specific])[0]
-            return page.url or "/"
-        language = translation.get_language()
-        if language in (None, settings.LANGUAGE_CODE):
-            return self.link_path
-        with translation.override(settings.LANGUAGE_CODE):
-            return translate_url(self.link_path, language)
+            page = page or localize([self.link_page])[0]
+            url = page.url or "/"
+            return in_visitor_language(url) if page.locale_id == default_locale_id() else url
+        return in_visitor_language(self.link_path)
 
 
 @register_setting(icon="list-ul")
@@ -287,6 +292,15 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site navigation and footer")
+
+    def links(self, relation: str) -> list[tuple[str, str]]:
+        """(label, address) of the navigation or footer links, in the visitor's language; the
+        linked pages looked up and localized together."""
+        links = list(getattr(self, relation).all()) if self.pk else []
+        pages = {p.pk: p for p in Page.objects.filter(pk__in=[x.link_page_id for x in links if x.link_page_id])}
+        localized = dict(zip(pages, localize(pages.values()), strict=True)) if pages else {}
+        language = translation.get_language()
+        return [(x.label_in(language), x.url(localized.get(x.link_page_id))) for x in links]
 
     def organisation_in(self, language: str) -> str:
         return self.organisation_en if language == "en" and self.organisation_en else self.organisation

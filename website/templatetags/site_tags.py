@@ -58,12 +58,8 @@ def site_chrome(context) -> dict:
     # view would make every cached page stale
     site = Site.find_for_request(request) if request is not None else None
     site_settings = SiteSettings.objects.filter(site=site).first() or SiteSettings(site=site)
-    navigation = [
-        (link.label_in(language), link.url()) for link in site_settings.navigation_links.select_related("link_page")
-    ] or _default_navigation()
-    footer_links = [
-        (link.label_in(language), link.url()) for link in site_settings.footer_links.select_related("link_page")
-    ]
+    navigation = site_settings.links("navigation_links") or _default_navigation()
+    footer_links = site_settings.links("footer_links")
     here = request.path if request is not None else ""
     return {
         "navigation": [{"label": label, "url": url, "current": url == here} for label, url in navigation],
