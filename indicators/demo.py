@@ -106,35 +106,36 @@ def _differs(obj, values: dict) -> bool:
 
 
 def sync_indicator(data: dict) -> str:
-    """Make one indicator and its demo figures equal the data; ``"created"``, ``"updated"`` or
-    ``"unchanged"``. Figures staff entered (not flagged demo) are never touched."""
+    """Make one indicator's published version and its demo figures equal the data; ``"created"``,
+    ``"updated"`` or ``"unchanged"``. A change is published as a revision (with an audit-log
+    entry), as publishing in the admin does. Figures staff entered (not flagged demo) are kept."""
     values = {key: value for key, value in data.items() if key not in ("number", "demo_values")}
     indicator = PlanIndicator.objects.filter(number=data["number"]).first()
-    outcome = "unchanged"
-    if indicator is None:
-        indicator, outcome = PlanIndicator(number=data["number"], **values), "created"
-    elif _differs(indicator, values):
-        for name, value in values.items():
-            setattr(indicator, name, value)
-        outcome = "updated"
-    if outcome != "unchanged":
-        indicator.full_clean()
-        indicator.save()
-    existing = {v.year: v for v in IndicatorValue.objects.filter(indicator=indicator)}
+    created = indicator is None
+    if created:
+        indicator = PlanIndicator(number=data["number"], **values)
+    changed = created or not indicator.live or _differs(indicator, values)
+    for name, value in values.items():
+        setattr(indicator, name, value)
+    rows = {v.year: v for v in indicator.values.all()} if not created else {}
     for year, value in data["demo_values"].items():
         wanted = {"value": value, "source_note": DEMO_SOURCE_NOTE, "is_demo": True}
-        row = existing.get(year)
-        if row is None:
-            row = IndicatorValue(indicator=indicator, year=year, **wanted)
-        elif not row.is_demo or not _differs(row, wanted):
+        row = rows.get(year)
+        if row is not None and (not row.is_demo or not _differs(row, wanted)):
             continue  # a staff figure, or already the demo figure
-        else:
-            for name, field_value in wanted.items():
-                setattr(row, name, field_value)
-        row.full_clean()
-        row.save()
-        outcome = "updated" if outcome == "unchanged" else outcome
-    return outcome
+        rows[year] = row = row or IndicatorValue(year=year)
+        for name, field_value in wanted.items():
+            setattr(row, name, field_value)
+        row.full_clean(exclude=["indicator"])
+        changed = True
+    if not changed:
+        return "unchanged"
+    indicator.values = [rows[year] for year in sorted(rows)]
+    indicator.full_clean()
+    if created:
+        indicator.save()
+    indicator.save_revision(log_action=True).publish()
+    return "created" if created else "updated"
 
 
 @transaction.atomic

@@ -20,9 +20,10 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import DraftStateMixin, LockableMixin, Orderable, Page, RevisionMixin
 from wagtail.search import index
 
+from gi_registry.models.base import revisions_relation
 from website.i18n import LocalizedPageMixin
 
 from .computed import ComputedSource
@@ -41,8 +42,12 @@ def figure_field(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=15, decimal_places=3, validators=[not_negative], **kwargs)
 
 
-class PlanIndicator(Orderable, ClusterableModel):
-    """One main indicator of the plan (主要指标): its name, unit, target and kind."""
+class PlanIndicator(DraftStateMixin, LockableMixin, RevisionMixin, Orderable, ClusterableModel):
+    """One main indicator of the plan (主要指标): its name, unit, target and kind.
+
+    Edited like the registry's records: a save is a draft (a revision); the dashboard shows the
+    published version, yearly values included, and every publish is in the audit log.
+    """
 
     class Kind(models.TextChoices):
         EXPECTED = "expected", _("Expected (预期性)")
@@ -67,6 +72,7 @@ class PlanIndicator(Orderable, ClusterableModel):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Invented for demonstration; the dashboard says so.")
     )
+    _revisions = revisions_relation("plan_indicator")
 
     panels = [
         FieldRowPanel([FieldPanel("number"), FieldPanel("kind")]),
@@ -87,6 +93,10 @@ class PlanIndicator(Orderable, ClusterableModel):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     @property
     def display_name(self) -> str:

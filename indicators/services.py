@@ -121,7 +121,7 @@ def figures_for(indicator: PlanIndicator, today: datetime.date | None = None) ->
 
 def dashboard(today: datetime.date | None = None) -> list[IndicatorSummary]:
     """Every indicator, in the plan's order, with its figures."""
-    indicators = PlanIndicator.objects.prefetch_related("values")
+    indicators = PlanIndicator.objects.filter(live=True).prefetch_related("values")  # published ones
     return [IndicatorSummary(indicator, figures_for(indicator, today)) for indicator in indicators]
 
 

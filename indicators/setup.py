@@ -6,7 +6,9 @@ indicators app comes later in ``INSTALLED_APPS``) and is idempotent.
 
 from django.contrib.auth.models import Group, Permission
 
-OFFICER_CODENAMES = ["add_planindicator", "change_planindicator", "delete_planindicator", "view_planindicator"]
+OFFICER_CODENAMES = [
+    f"{action}_planindicator" for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+]
 
 
 def officer_permissions() -> list[Permission]:
@@ -25,6 +27,9 @@ def grant_officer_permissions(using: str = "default") -> None:
 def on_post_migrate(sender, using="default", **kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from wagtail.snippets.models import create_extra_permissions
 
-    create_permissions(apps.get_app_config("indicators"), verbosity=0, using=using)
+    config = apps.get_app_config("indicators")
+    create_permissions(config, verbosity=0, using=using)
+    create_extra_permissions(config, using=using)  # publish, lock, unlock (drafts and locking)
     grant_officer_permissions(using)

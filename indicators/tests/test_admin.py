@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from indicators import services
 from indicators.factories import IndicatorValueFactory, PlanIndicatorFactory
 from indicators.models import PlanIndicator
 
@@ -63,9 +64,20 @@ def test_an_officer_edits_an_indicator_and_adds_a_yearly_figure(client, officer)
     indicator = PlanIndicatorFactory()
     client.force_login(officer)
     data = form(indicator, [{"year": "2024", "value": "7.5", "source_note": "区知识产权局年报", "is_demo": ""}])
+    # saved as a draft first: a revision, while the dashboard keeps the published figures
     response = client.post(url("edit", indicator.pk), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     indicator.refresh_from_db()
+    assert indicator.has_unpublished_changes and not indicator.values.exists()
+    assert [f for s in services.dashboard() for f in s.figures if not f.computed] == []
+    response = client.post(url("edit", indicator.pk), {**data, "action-publish": "action-publish"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    indicator.refresh_from_db()
+    assert not indicator.has_unpublished_changes
+    assert indicator.revisions.count() == 2
+    assert [(f.year, f.note) for s in services.dashboard() for f in s.figures if not f.computed] == [
+        (2024, "区知识产权局年报")
+    ]
     assert indicator.target_value == Decimal(12)
     assert [(v.year, v.value, v.source_note) for v in indicator.values.all()] == [
         (2024, Decimal("7.5"), "区知识产权局年报")
