@@ -221,9 +221,10 @@ def compare(
     """
     targets = {"bare": BARE_PATH, **paths}
     results = {name: Result(path) for name, path in targets.items()}
-    for name, path in targets.items():  # warm-up: caches, connections, lazy imports
-        results[name].warmup = min(50, requests)
-        _load(base, path, results[name].warmup, min(4, concurrency), Result(path))
+    for name, path in targets.items():  # warm-up: caches, lazy imports, and a database
+        # connection in every server thread (so none opens one inside a measured round)
+        results[name].warmup = max(min(50, requests), 2 * concurrency)
+        _load(base, path, results[name].warmup, concurrency, Result(path))
     time.sleep(settle)
     processes = server_processes(getattr(base, "pid", None))  # after the warm-up: database backends
     for round_no in range(1, rounds + 1):

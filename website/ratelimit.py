@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,7 +34,7 @@ def hit(request, scope: str, limit: int, window: int) -> RateDecision:
     window = max(1, window)
     now = time.time()
     bucket = int(now // window)
-    who = hashlib.sha256(client_address(request).encode()).hexdigest()[:20]
+    who = _client_key(client_address(request))
     key = f"{scope}-rl:{who}:{bucket}"
     try:
         try:
@@ -45,3 +46,8 @@ def hit(request, scope: str, limit: int, window: int) -> RateDecision:
     if used > limit:
         return RateDecision(False, max(1, int((bucket + 1) * window - now + 0.999)))
     return RateDecision(True)
+
+
+@lru_cache(maxsize=4096)  # recent clients, in memory only
+def _client_key(address: str) -> str:
+    return hashlib.sha256(address.encode()).hexdigest()[:20]

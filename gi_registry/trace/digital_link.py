@@ -19,14 +19,13 @@ from urllib.parse import unquote
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from ..models import Batch
 from . import gtin as gs1
 from . import resolve as resolver
 from . import scans, signing
-from .views import language_switch, render_resolution, too_many_requests
+from .views import language_switch, never_cache, render_resolution, too_many_requests
 
 GS1_VOC = "https://gs1.org/voc/"
 LINKSET_TYPE = "application/linkset+json"

@@ -49,16 +49,17 @@ import logging
 import os
 import re
 import threading
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, DateTimeField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from website import ratelimit
+from website.ratelimit import RateDecision, client_address
 
 from ..models import Scan, TraceCode
 
@@ -111,10 +112,15 @@ def _crawler_re(extra: tuple[str, ...]) -> re.Pattern:
 
 def client_class(user_agent: str) -> str:
     """``wechat``, ``alipay``, ``browser``, ``crawler`` or ``other`` for a User-Agent string."""
-    ua = (user_agent or "").lower()[:512]
+    return _client_class(user_agent or "", tuple(settings.TRACE_EXTRA_CRAWLER_PATTERNS))
+
+
+@lru_cache(maxsize=1024)  # phones of one model and app version send the same string
+def _client_class(user_agent: str, extra: tuple[str, ...]) -> str:
+    ua = user_agent.lower()[:512]
     if not ua.strip():
         return Scan.Client.CRAWLER
-    if _crawler_re(tuple(settings.TRACE_EXTRA_CRAWLER_PATTERNS)).search(ua):
+    if _crawler_re(extra).search(ua):
         return Scan.Client.CRAWLER
     if "micromessenger" in ua:
         return Scan.Client.WECHAT
@@ -123,13 +129,6 @@ def client_class(user_agent: str) -> str:
     if ua.startswith("mozilla/") or "applewebkit" in ua or "gecko" in ua:
         return Scan.Client.BROWSER
     return Scan.Client.OTHER
-
-
-def client_address(request) -> str:
-    header = settings.TRACE_TRUSTED_PROXY_HEADER
-    value = request.META.get(header, "") if header else ""
-    value = value.split(",")[0].strip() if value else request.META.get("REMOTE_ADDR", "")
-    return value[:64]
 
 
 def coarse_origin(address: str) -> str:
@@ -151,35 +150,10 @@ def _coarse_origin(address: str, secret: str) -> str:
     return hmac.new(key, str(network).encode(), hashlib.sha256).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class RateDecision:
-    allowed: bool
-    retry_after: int = 0
-
-
 def check_rate_limit(request) -> RateDecision:
-    """Count this request against its client's window; refuse past ``TRACE_RATE_LIMIT``.
-
-    One cache operation per request: ``incr`` of the window's key, and ``add`` only for the first
-    request of a window (``incr`` of a missing key raises ``ValueError``).
-    """
-    limit, window = rate_limit(), rate_window()
-    if limit <= 0:
-        return RateDecision(True)
-    now = time.time()
-    bucket = int(now // window)
-    who = hashlib.sha256(client_address(request).encode()).hexdigest()[:20]
-    key = f"trace-rl:{who}:{bucket}"
-    try:
-        try:
-            used = cache.incr(key)
-        except ValueError:  # the window's first request (or the key expired)
-            used = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
-    except Exception:  # a cache outage must not take the trace page down with it
-        return RateDecision(True)
-    if used > limit:
-        return RateDecision(False, max(1, int((bucket + 1) * window - now + 0.999)))
-    return RateDecision(True)
+    """Count this request against its client's window; refuse past ``TRACE_RATE_LIMIT``
+    (``website.ratelimit``: one cache operation per request, a cache outage lets it through)."""
+    return ratelimit.hit(request, "trace", rate_limit(), rate_window())
 
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -18,17 +18,44 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import resolve as resolver
 from . import scans, signing
 
 HOTLINE = "12315"
+#: What ``add_never_cache_headers`` writes on a response without caching headers.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_cache(view):
+    """``django.views.decorators.cache.never_cache`` for these views: the same headers
+    (``Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private`` and ``Expires``
+    now), written directly rather than parsed and merged on every scan; a response that already
+    has caching headers gets Django's own treatment."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.has_header("Cache-Control") or response.has_header("Expires"):
+            add_never_cache_headers(response)
+        else:
+            response.headers["Expires"] = _http_date(int(time.time()))
+            response.headers["Cache-Control"] = NEVER_CACHE
+        return response
+
+    return wrapper
+
+
+@lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    return http_date(second)
 
 
 def language_switch(request, code: str | None) -> dict:
@@ -68,10 +95,10 @@ def too_many_requests(request, decision: scans.RateDecision, *, as_json: bool) -
     return response
 
 
-def batch_details(request, batch) -> dict:
+def batch_details(request, batch, host: str | None = None) -> dict:
     """The rendered product/producer/inspection/timeline part of the page and the names its share
     metadata needs, cached per batch version and language (the same for every code of a batch)."""
-    key = resolver.details_cache_key("page", batch, request)
+    key = resolver.details_cache_key("page", batch, request, host=host)
     details = cache.get(key)
     if details is None:
         full, events = resolver.full_batch(batch.pk)
@@ -96,7 +123,7 @@ _FRAMES: dict[str, tuple[float, list[str]]] = {}
 _FRAMES_MAX = 512
 
 
-def page_frame(request, resolution: resolver.Resolution) -> list[str]:
+def page_frame(request, resolution: resolver.Resolution, host: str | None = None) -> list[str]:
     """The trace page of a batch (or of an unknown code) for one verdict and language, split at
     the ``SLOT``s where the code, the address, the language link and the scan counts go:
     ``[text, slot name, text, slot name, …, text]``.
@@ -105,10 +132,12 @@ def page_frame(request, resolution: resolver.Resolution) -> list[str]:
     ``updated_at``), so a scan fills in a few strings instead of rendering the templates; each
     process keeps the frames it uses in memory as well (no cache round trip, no unpickling)."""
     batch = resolution.batch
+    if host is None:
+        host = request.get_host()
     if batch is not None:
-        key = resolver.details_cache_key(f"frame-{resolution.verdict}", batch, request)
+        key = resolver.details_cache_key(f"frame-{resolution.verdict}", batch, request, host=host)
     else:
-        key = f"trace:frame-{resolution.verdict}:{get_language()}:{request.get_host()}"
+        key = f"trace:frame-{resolution.verdict}:{get_language()}:{host}"
     now = time.time()
     memo = _FRAMES.get(key)
     if memo is not None and memo[0] > now:
@@ -123,7 +152,7 @@ def page_frame(request, resolution: resolver.Resolution) -> list[str]:
             "batch": batch,
             "printed": SLOT.format("printed") if resolution.printed else "",
             "typed": SLOT.format("typed"),
-            "details": batch_details(request, batch) if batch is not None else None,
+            "details": batch_details(request, batch, host) if batch is not None else None,
             "hotline": HOTLINE,
             "lang_switch": {**language_switch(request, resolution.printed), "url": SLOT.format("lang_url")},
             "page_url": SLOT.format("page_url"),
@@ -175,6 +204,7 @@ _STRFTIME = {"Y-m-d": "%Y-%m-%d", "Y-m-d H:i": "%Y-%m-%d %H:%M"}
 
 
 def render_resolution(request, resolution: resolver.Resolution, *, typed: str = "") -> HttpResponse:
+    host = request.get_host()
     values = {
         "printed": escape(signing.display(resolution.printed)) if resolution.printed else "",
         "typed": escape(typed[:40]),
@@ -182,7 +212,7 @@ def render_resolution(request, resolution: resolver.Resolution, *, typed: str = 
         "page_url": escape(request.build_absolute_uri(request.path)),
         **scan_counts(resolution),  # HTML already
     }
-    parts = page_frame(request, resolution)
+    parts = page_frame(request, resolution, host)
     html = "".join(values[part] if i % 2 else part for i, part in enumerate(parts))
     response = HttpResponse(html, status=resolution.http_status)
     response["X-Robots-Tag"] = "noindex"
