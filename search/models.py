@@ -2,7 +2,8 @@
 
 The full-text index: on SQLite an FTS5 virtual table (``search_fts``, created by migration 0002,
 kept in step with ``SearchDocument`` by a delete trigger); on PostgreSQL ``PgIndexEntry``, a
-``tsvector`` per document with a GIN index (the index, by migration 0002). ``PgIndexEntry`` is a
+``tsvector`` per document with a GIN index (the index, by migration 0002), and a small one of the
+title alone with its own GIN index (migration 0004). ``PgIndexEntry`` is a
 model, although only PostgreSQL uses it, so that Django's ``flush`` (tests) empties it along with
 the documents.
 """
@@ -46,6 +47,9 @@ class PgIndexEntry(models.Model):
         SearchDocument, on_delete=models.CASCADE, primary_key=True, related_name="pg_index", db_column="document_id"
     )
     tsv = TsVectorField()
+    #: the title streams of ``tsv`` only (weights A–C): small enough to stay in the row, so a
+    #: query on the title is checked without reading the whole vector from TOAST storage
+    title_tsv = TsVectorField(default="")
     exact = models.TextField(default="", db_index=True)
     boost = models.FloatField(default=1.0)
 
