@@ -99,3 +99,19 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type}:{self.object_id}"
+
+
+class ClusterRebuild(models.Model):
+    """A cluster rebuild under way. While one runs, every update sent to the cluster (which lands
+    in the index behind the alias, about to be replaced) is also queued, and the rebuild replays
+    the queue into the new index after the alias swap: a record changed after the rebuild read it
+    is not lost."""
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("search cluster rebuild")
+        verbose_name_plural = _("search cluster rebuilds")
+
+    def __str__(self) -> str:
+        return f"rebuild since {self.started_at:%Y-%m-%d %H:%M:%S}"

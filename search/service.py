@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable, Mapping
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .documents import SearchDoc, iter_documents, sources
 from .engines.base import EngineUnavailable, SearchEngine, SearchResults, Suggestion, batched
 from .engines.embedded import EmbeddedEngine
-from .models import PendingIndexUpdate
+from .models import ClusterRebuild, PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def _apply(engine: SearchEngine, doc_type: str, object_id: str, doc: SearchDoc |
 
 def queue_update(doc_type: str, object_id: str, error: str = "") -> None:
     updated = PendingIndexUpdate.objects.filter(doc_type=doc_type, object_id=object_id).update(
-        attempts=F("attempts") + 1, last_error=error[:500]
+        attempts=F("attempts") + 1, last_error=error[:500], queued_at=timezone.now()
     )
     if not updated:
         PendingIndexUpdate.objects.get_or_create(
@@ -160,6 +161,8 @@ def update_cluster(doc_type: str, object_id: str) -> None:
     if _cluster_resting():
         queue_update(doc_type, object_id, "the cluster was not answering")
         return
+    if ClusterRebuild.objects.exists():  # the new index may have read this record already
+        queue_update(doc_type, object_id, "changed during a rebuild")
     try:
         _apply(cluster, doc_type, object_id, current_document(doc_type, object_id))
     except EngineUnavailable as exc:
@@ -242,7 +245,17 @@ def rebuild(
             if progress:
                 progress(engine_name, done, total)
 
-        summary[engine.name] = engine.rebuild(iter_documents(types), progress=report)
-        if kind == "cluster" and types is None:
-            PendingIndexUpdate.objects.all().delete()
+        if kind == "embedded":
+            summary[engine.name] = engine.rebuild(iter_documents(types), progress=report)
+            continue
+        # Updates queued before the rebuild are in the new index as it reads the records now;
+        # updates made while it runs are queued (``update_cluster``) and replayed after the swap.
+        marker = ClusterRebuild.objects.create()
+        try:
+            summary[engine.name] = engine.rebuild(iter_documents(types), progress=report)
+            if types is None:
+                PendingIndexUpdate.objects.filter(queued_at__lt=marker.started_at).delete()
+        finally:
+            marker.delete()
+        replay_pending()
     return summary

@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 
 from gi_registry.factories import GeographicalIndicationFactory, ProducerFactory, StandardFactory, family
 from search import service
-from search.models import PendingIndexUpdate, SearchDocument
+from search.models import ClusterRebuild, PendingIndexUpdate, SearchDocument
 
 from .conftest import CLUSTERS, cluster_engine_or_skip, cluster_url, require
 
@@ -212,3 +212,33 @@ def test_flush_leaves_no_index_rows_behind(settings):
     settings.SEARCH_URL = ""
     assert found("提交柚") == []
     assert _index_rows() == SearchDocument.objects.count()
+
+
+@pytest.mark.parametrize("cluster", list(CLUSTERS), indirect=True)
+def test_changes_made_during_a_rebuild_reach_the_new_index(cluster, commit, monkeypatch):
+    """A record edited, and another unpublished, after the rebuild has read them: the alias swap
+    must not bring back their old versions (they are queued while the rebuild runs, then replayed)."""
+    with commit():
+        edited = GeographicalIndicationFactory(name="梁平测试早柚", slug="test-early")
+        removed = GeographicalIndicationFactory(name="梁平测试旧柚", slug="test-old")
+    read_both = {str(edited.pk), str(removed.pk)}
+    real_documents = service.iter_documents
+
+    def documents_changing_midway(types=None):
+        seen = set()
+        for doc in real_documents(types):
+            yield doc
+            seen.add(doc.id if doc.type == "gi" else "")
+            if read_both <= seen:
+                read_both.clear()  # once
+                with commit():
+                    edited.name = "梁平测试晚柚"
+                    edited.save_revision().publish()
+                    removed.unpublish()
+
+    monkeypatch.setattr(service, "iter_documents", documents_changing_midway)
+    service.rebuild(["cluster"])
+    assert not read_both, "the change was never made"
+    assert [h.title for h in cluster.search("晚柚").hits] == ["梁平测试晚柚"]
+    assert cluster.search("早柚").total == 0 and cluster.search("旧柚").total == 0
+    assert not PendingIndexUpdate.objects.exists() and not ClusterRebuild.objects.exists()
