@@ -46,12 +46,14 @@ def officer_permissions() -> list[Permission]:
         *_perms("wagtailadmin", ["access_admin"]),
         *_perms("wagtaildocs", ["add_document", "change_document", "choose_document"]),
         *_perms("wagtailimages", ["add_image", "change_image", "choose_image"]),
+        *_perms("simple_translation", ["submit_translation"]),
     ]
 
 
 def brand_editor_permissions() -> list[Permission]:
     return [
         *_perms("wagtailadmin", ["access_admin"]),
+        *_perms("simple_translation", ["submit_translation"]),  # "Translate" a page into English
         *_perms("wagtaildocs", ["add_document", "change_document", "choose_document"]),
         *_perms("wagtailimages", ["add_image", "change_image", "choose_image"]),
     ]
@@ -83,17 +85,20 @@ def ensure_groups_and_workflow() -> None:
     producers, _ = Group.objects.get_or_create(name=PRODUCERS)
     producers.permissions.add(*producer_permissions())
 
-    # Brand editors write pages under the home page; publishing is the officers' approval step.
-    home = Page.objects.filter(depth=2).first()
+    # Brand editors write pages; publishing is the officers' approval step. Granted on the root
+    # so that it covers every language's home page (an English home is a sibling of the Chinese
+    # one, made later by "Translate"); what may be created where is fixed by the page types.
+    root = Page.get_first_root_node()
     # Officers review and publish them: Wagtail's admin denies the approve action to a task's
     # group member who has no permission on the page itself.
     page_perms = {editors: ("add_page", "change_page"), officers: ("change_page", "publish_page")}
-    if home is not None:
+    if root is not None:
+        GroupPagePermission.objects.filter(group__in=page_perms, page__depth=2).delete()  # older grants
         for group, codenames in page_perms.items():
             for codename in codenames:
                 GroupPagePermission.objects.get_or_create(
                     group=group,
-                    page=home,
+                    page=root,
                     permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
                 )
 
@@ -106,10 +111,11 @@ def ensure_groups_and_workflow() -> None:
     for model in REGISTRY_MODELS:
         content_type = ContentType.objects.get(app_label="gi_registry", model=model)
         WorkflowContentType.objects.get_or_create(content_type=content_type, defaults={"workflow": workflow})
-    # Pages under the home page (brand pages among them) go through the same approval: without
-    # this they would fall to Wagtail's default "Moderators approval" on the root page.
-    if home is not None:
-        WorkflowPage.objects.get_or_create(page=home, defaults={"workflow": workflow})
+    # Every page (brand pages and translations among them) goes through the same approval, in
+    # place of Wagtail's default "Moderators approval" on the root page.
+    if root is not None:
+        WorkflowPage.objects.filter(page__depth=2, workflow=workflow).delete()  # older assignments
+        WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:

@@ -74,6 +74,7 @@ class ContentPage(LocalizedPageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["website.HomePage", "website.ContentPage"]
 
     class Meta:
         verbose_name = _("content page")

@@ -128,3 +128,21 @@ def test_brand_index_exists_once_per_language():
     index = brand_index()
     translate(index, title="Brands")
     assert index.get_translations().count() == 1
+
+
+def test_brand_editors_can_translate_and_edit_the_english_pages_through_the_same_workflow(client, brand_editor):
+    from wagtail.models import Page, WorkflowPage
+
+    from gi_registry.setup import WORKFLOW_NAME
+
+    page = brand_page()
+    english_page = translate(page, title="Wuzi Dengke")
+    english_home = english_page.get_parent().get_parent()
+    assert english_home.depth == 2  # a sibling of the Chinese home
+    assert english_home.get_workflow().name == WORKFLOW_NAME
+    assert english_page.get_workflow().name == WORKFLOW_NAME
+    assert WorkflowPage.objects.get(page=Page.get_first_root_node()).workflow.name == WORKFLOW_NAME
+    client.force_login(brand_editor)
+    assert client.get(f"/admin/pages/{english_page.pk}/edit/").status_code == 200
+    assert brand_editor.has_perm("simple_translation.submit_translation")
+    assert client.get(f"/admin/translation/submit/page/{page.pk}/").status_code == 200
