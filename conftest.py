@@ -15,6 +15,18 @@ def _user(username: str, group: str | None = None, **extra):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request under /en/ activates English for the
+    thread (LocaleMiddleware does not switch back), which must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_scan_log():
     """Every test starts and ends with an empty scan buffer (gi_registry/trace/scans.py): scans a
     test left unwritten must not be written into, or counted in, the next test's database."""

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from indicators.factories import IndicatorValueFactory, PlanIndicatorFactory
 from indicators.models import IndicatorValue
@@ -12,9 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def errors(obj) -> dict[str, list[str]]:
-    with pytest.raises(ValidationError) as caught:
-        obj.full_clean()
-    return caught.value.message_dict
+    """The validation messages, in English (the msgids)."""
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            obj.full_clean()
+        return caught.value.message_dict
 
 
 @pytest.mark.parametrize("year", [2014, 2036])
