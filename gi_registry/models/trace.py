@@ -361,7 +361,10 @@ class Scan(models.Model):
         CRAWLER = "crawler", _("Crawler or link preview")
         OTHER = "other", _("Other")
 
-    code = models.ForeignKey(TraceCode, verbose_name=_("code"), on_delete=models.CASCADE, related_name="scans")
+    # no index of its own: the (code, origin) index below serves every lookup by code
+    code = models.ForeignKey(
+        TraceCode, verbose_name=_("code"), on_delete=models.CASCADE, related_name="scans", db_index=False
+    )
     scanned_at = models.DateTimeField(_("scanned"), default=timezone.now, db_index=True)
     origin = models.CharField(_("coarse origin"), max_length=16, blank=True)
     client = models.CharField(_("client"), max_length=10, choices=Client.choices, default=Client.OTHER)
