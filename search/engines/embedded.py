@@ -35,7 +35,7 @@ from django.db import connection, transaction
 
 from ..documents import FACETS, SearchDoc
 from ..models import SearchDocument
-from ..text import Analysed, ParsedQuery, Term, looks_like_code, pairs
+from ..text import Analysed, ParsedQuery, Term, looks_like_code, pairs, parse_query
 from .base import EngineAnswer, Filters, SearchEngine, StoredHit, batched
 
 WORD_COLUMNS = ("title_words", "body_words")
@@ -50,6 +50,11 @@ RANK_ALL_LIMIT = 5_000
 CANDIDATES = 2_000
 #: matches are counted up to this many; beyond, the total is this (``total_exact`` false)
 COUNT_LIMIT = 10_000
+#: autocomplete ranks every match of a prefix up to this many; a shorter, commoner prefix ("梁",
+#: "l") is ranked over ``SUGGEST_BOUND`` candidates: the lowest and highest ids (after a rebuild:
+#: the GIs, then the standards and pages), so a keystroke never ranks the whole index
+SUGGEST_RANK_ALL = 1_000
+SUGGEST_BOUND = 400
 
 
 class SqliteDialect:
@@ -833,6 +838,20 @@ class EmbeddedEngine(SearchEngine):
         candidates = [doc_id for ids in runs for doc_id in ids if not verify or doc_id in scores]
         return sorted(((doc_id, scores.get(doc_id, 0.0)) for doc_id in candidates), key=lambda p: (-p[1], p[0]))
 
+    def _first_suggestions_for(self, prefix: str, limit: int = 1_000_000) -> list[int]:
+        """The ids matching ``prefix`` as autocomplete reads them (tests, benchmarks)."""
+        expression = self.dialect.suggest_expression(parse_query(prefix))
+        with self.dialect.reading(self.connection, self.using) as cursor:
+            return self._first_suggestions(cursor, self.dialect.ids(expression), limit)
+
+    def _first_suggestions(self, cursor, ids: tuple[str, list], limit: int) -> list[int]:
+        """Up to ``limit`` ids matching a prefix, reading as few rows as the dialect allows."""
+        if hasattr(self.dialect, "first_matches"):
+            return self.dialect.first_matches(cursor, ids, "", [], limit)
+        ids_sql, ids_params = ids
+        cursor.execute(f"{ids_sql} LIMIT %s", [*ids_params, limit])
+        return [doc_id for (doc_id,) in cursor.fetchall()]
+
     def _facets(
         self, cursor, ids_sql: str, ids_params: list, filters: Filters, total: int, first: list[int] | None = None
     ) -> tuple[dict[str, dict[str, int]], bool]:
@@ -884,15 +903,40 @@ class EmbeddedEngine(SearchEngine):
         expression = self.dialect.suggest_expression(query)
         if not expression:
             return []
+        ids = self.dialect.ids(expression)
         matched_sql, matched_params = self.dialect.with_exact(expression)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT m.doc_id FROM ({matched_sql}) AS m "  # noqa: S608
-                "ORDER BY (substr(m.exact, 1, %s) = %s) DESC, m.score DESC, "
-                "length(m.exact), m.doc_id LIMIT %s",
-                [*matched_params, len(prefix), prefix, size],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
+        column = self.dialect.id_column
+        with self.dialect.reading(self.connection, self.using) as cursor:
+            first = self._first_suggestions(cursor, ids, SUGGEST_RANK_ALL + 1)
+            if len(first) <= SUGGEST_RANK_ALL:  # few enough: rank them all
+                cursor.execute(
+                    f"SELECT m.doc_id FROM ({matched_sql}) AS m "  # noqa: S608
+                    "ORDER BY (substr(m.exact, 1, %s) = %s) DESC, m.score DESC, "
+                    "length(m.exact), m.doc_id LIMIT %s",
+                    [*matched_params, len(prefix), prefix, size],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+            else:  # very many: a bounded set of candidates, ranked here
+                rows = []
+                if hasattr(self.dialect, "first_matches"):  # PostgreSQL: the matches already read
+                    chosen = first[:SUGGEST_BOUND]
+                    marks = ", ".join(["%s"] * len(chosen))
+                    cursor.execute(f"{matched_sql} AND {column} IN ({marks})", [*matched_params, *chosen])
+                    rows = cursor.fetchall()
+                else:  # SQLite: each run is a range of rowids (FTS5 re-runs the match for each IN value)
+                    half = (SUGGEST_BOUND + 1) // 2
+                    low = first[:half]  # FTS5 returns matches in rowid order: the lowest ids
+                    cursor.execute(f"{ids[0]} ORDER BY doc_id DESC LIMIT %s", [*ids[1], half + len(low)])
+                    high = [doc_id for (doc_id,) in cursor.fetchall() if doc_id not in set(low)][:half]
+                    for run in (low, high):
+                        if run:
+                            cursor.execute(
+                                f"{matched_sql} AND {column} BETWEEN %s AND %s",
+                                [*matched_params, min(run), max(run)],
+                            )
+                            rows += cursor.fetchall()
+                rows.sort(key=lambda r: (not (r[2] or "").startswith(prefix), -r[1], len(r[2] or ""), r[0]))
+                ids = [doc_id for doc_id, _score, _exact in rows[:size]]
         stored = SearchDocument.objects.using(self.using).in_bulk(ids)
         return [
             StoredHit(d.doc_type, d.object_id, d.title, d.url, d.subtitle, boost=d.boost)

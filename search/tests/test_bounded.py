@@ -150,3 +150,27 @@ def test_postgres_phrase_of_initials_is_narrowed_by_its_chains(postgres):
     sql, _ = postgres.dialect.match_ids(parse_query("lpy"))
     assert "title_tsv @@" in sql
     assert [h.url for h in postgres.search("lpy").hits][0] == "/gi/liangping-you/"
+
+
+def test_autocomplete_past_the_limit_ranks_a_bounded_set_and_still_finds_the_gis(bounded, monkeypatch):
+    """A short, common prefix ("梁", "l") must not rank every match on each keystroke."""
+    monkeypatch.setattr(embedded, "SUGGEST_RANK_ALL", 10)
+    monkeypatch.setattr(embedded, "SUGGEST_BOUND", 4)
+    assert len(bounded._first_suggestions_for("梁平")) > 10  # the bounded path is taken
+    with CaptureQueriesContext(connection) as queries:
+        titles = [s.title for s in bounded.suggest("梁平")]
+    assert titles and all(t.startswith("梁平") for t in titles[:3]), titles
+    scored = [q["sql"] for q in queries.captured_queries if "bm25(" in q["sql"] or "ts_rank" in q["sql"]]
+    assert scored, "no ranking statement"
+    for sql in scored:  # every statement that scores matches is held to the candidates
+        held = re.search(r" IN \(([^)]*)\)", sql)
+        if held:
+            assert len(held.group(1).split(",")) <= 4, sql
+        else:
+            assert " BETWEEN " in sql, sql
+    ranges = [re.findall(r"BETWEEN (\d+) AND (\d+)", sql) for sql in scored]
+    ids = bounded._first_suggestions_for("梁平")
+    for found in ranges:
+        for low, high in found:  # a range holds at most SUGGEST_BOUND // 2 + 1 matches
+            assert sum(int(low) <= i <= int(high) for i in ids) <= 3
+    assert [s.title for s in bounded.suggest("lpy")][0] == "梁平柚"

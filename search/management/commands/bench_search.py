@@ -33,6 +33,9 @@ from search.documents import iter_documents
 from search.engines.base import SearchEngine
 from search.relevance import CASES, score
 
+#: What a visitor types into the header box, one keystroke at a time (autocomplete).
+SUGGEST_PREFIXES = ("梁", "梁平", "梁平柚", "合", "合作", "l", "lp", "lpy", "liang", "zhang", "DB50", "9150")
+
 LATENCY_QUERIES = (
     "柚",
     "鸭",
@@ -323,7 +326,24 @@ class Command(BaseCommand):
             "index_rate": rates,
             "latency": self.latency(engines, baseline, list(LATENCY_QUERIES), rounds),
             "totals": {q: engines[0].search(q).total for q in LATENCY_QUERIES},
+            "suggest_latency": self.suggest_latency(engines, rounds),
         }
+
+    def suggest_latency(self, engines, rounds) -> dict:
+        """Autocomplete (``suggest``) per engine, interleaved: p50/p95 over the typed prefixes."""
+        timings: dict[str, list[float]] = {}
+        for _ in range(rounds):
+            for prefix in SUGGEST_PREFIXES:
+                for engine in engines:
+                    started = time.perf_counter()
+                    engine.suggest(prefix)
+                    timings.setdefault(engine.name, []).append((time.perf_counter() - started) * 1000)
+        self.stdout.write(f"Autocomplete latency over {len(SUGGEST_PREFIXES)} prefixes × {rounds} rounds (ms):")
+        out = {}
+        for name, values in timings.items():
+            out[name] = {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
+            self.stdout.write(f"    {name:<18} p50 {out[name]['p50']:7.1f}   p95 {out[name]['p95']:7.1f}")
+        return out
 
     def seed_producers(self, count: int) -> int:
         """``count`` producers with plausible Chinese names and text (fixed seed), bulk-inserted."""
