@@ -276,15 +276,23 @@ class Command(BaseCommand):
         figures["latency_demo"] = self.latency(engines, baseline, [c.query for c in CASES], rounds)
 
     def latency(self, engines, baseline, queries, rounds) -> dict:
+        return self.timed(
+            self.contenders(engines, baseline),
+            queries,
+            rounds,
+            f"Query latency over {len(queries)} queries × {rounds} rounds (ms, whole search call):",
+        )
+
+    def timed(self, contenders, inputs, rounds, title: str) -> dict:
+        """Each contender on each input, interleaved so noise hits them alike; p50/p95 in ms."""
         timings: dict[str, list[float]] = {}
-        contenders = self.contenders(engines, baseline)
         for _ in range(rounds):
-            for query in queries:
-                for name, search in contenders:  # interleaved, so noise hits every engine alike
+            for text in inputs:
+                for name, call in contenders:
                     started = time.perf_counter()
-                    search(query)
+                    call(text)
                     timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
-        self.stdout.write(f"Query latency over {len(queries)} queries × {rounds} rounds (ms, whole search call):")
+        self.stdout.write(title)
         out = {}
         for name, values in timings.items():
             out[name] = {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
@@ -330,20 +338,13 @@ class Command(BaseCommand):
         }
 
     def suggest_latency(self, engines, rounds) -> dict:
-        """Autocomplete (``suggest``) per engine, interleaved: p50/p95 over the typed prefixes."""
-        timings: dict[str, list[float]] = {}
-        for _ in range(rounds):
-            for prefix in SUGGEST_PREFIXES:
-                for engine in engines:
-                    started = time.perf_counter()
-                    engine.suggest(prefix)
-                    timings.setdefault(engine.name, []).append((time.perf_counter() - started) * 1000)
-        self.stdout.write(f"Autocomplete latency over {len(SUGGEST_PREFIXES)} prefixes × {rounds} rounds (ms):")
-        out = {}
-        for name, values in timings.items():
-            out[name] = {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
-            self.stdout.write(f"    {name:<18} p50 {out[name]['p50']:7.1f}   p95 {out[name]['p95']:7.1f}")
-        return out
+        """Autocomplete (``suggest``) per engine over the typed prefixes."""
+        return self.timed(
+            [(engine.name, engine.suggest) for engine in engines],
+            SUGGEST_PREFIXES,
+            rounds,
+            f"Autocomplete latency over {len(SUGGEST_PREFIXES)} prefixes × {rounds} rounds (ms):",
+        )
 
     def seed_producers(self, count: int) -> int:
         """``count`` producers with plausible Chinese names and text (fixed seed), bulk-inserted."""
