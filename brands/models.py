@@ -15,7 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from website.i18n import LocalizedPageMixin, localize
+from website.i18n import LocalizedPageMixin, localize, source_version
 
 from .blocks import BrandStoryBlock
 
@@ -37,8 +37,8 @@ class BrandIndexPage(LocalizedPageMixin, Page):
     def brands(self):
         """The brands in the visitor's language: the Chinese index's brands, each replaced by its
         translation where there is one."""
-        source = self.get_translation_or_none(self.locale.get_default()) or self
-        return localize(BrandPage.objects.child_of(source).live().public().select_related("logo").order_by("path"))
+        brands = BrandPage.objects.child_of(source_version(self)).live().public()
+        return localize(brands.select_related("logo").order_by("path"))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

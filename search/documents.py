@@ -301,13 +301,11 @@ def _public_brands():
 
 def source_object_id(instance) -> str:
     """The id of the document ``instance`` belongs to: a translated page's is its source page's."""
-    from wagtail.models import Locale, Page
+    from wagtail.models import Page
 
-    if isinstance(instance, Page) and instance.locale_id != Locale.get_default().pk:
-        source = instance.get_translation_or_none(Locale.get_default())
-        if source is not None:
-            return str(source.pk)
-    return str(instance.pk)
+    from website.i18n import source_version
+
+    return str(source_version(instance).pk if isinstance(instance, Page) else instance.pk)
 
 
 def _register_builtin_sources() -> None:

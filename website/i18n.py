@@ -17,11 +17,6 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page
 
-
-def default_locale() -> Locale:
-    return Locale.get_default()
-
-
 _default_locale_ids: dict[str, int] = {}
 
 
@@ -35,6 +30,14 @@ def default_locale_id() -> int:
 
 def in_default_language() -> bool:
     return translation.get_language() in (None, settings.LANGUAGE_CODE)
+
+
+def source_version(page: Page) -> Page:
+    """``page`` in the source (default) language: itself, or the page it was translated from
+    (itself too if that is gone)."""
+    if page.locale_id == default_locale_id():
+        return page
+    return page.get_translation_or_none(Locale.get_default()) or page
 
 
 def source_pages(queryset):
@@ -74,9 +77,9 @@ def live_translation(page: Page, language_code: str) -> Page | None:
 
 def in_visitor_language(path: str) -> str:
     """A Chinese page's path under the active language's prefix (``/brands/x/`` → ``/en/brands/x/``)."""
-    language = translation.get_language()
-    if language in (None, settings.LANGUAGE_CODE):
+    if in_default_language():
         return path
+    language = translation.get_language()
     with translation.override(settings.LANGUAGE_CODE):  # the path resolves in its own language
         return translate_url(path, language)
 
@@ -107,9 +110,7 @@ def route_with_fallback(home, request, path_components, route):
     try:
         return route(request, path_components)
     except Http404:
-        if home.locale.language_code == settings.LANGUAGE_CODE:
-            raise
-        source = home.get_translation_or_none(default_locale())
-        if source is None:
+        source = source_version(home)
+        if source.pk == home.pk:  # the source tree itself, or no source left
             raise
         return source.specific.route(request, path_components)

@@ -15,7 +15,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Locale, Orderable, Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .i18n import (
@@ -25,6 +25,7 @@ from .i18n import (
     localize,
     route_with_fallback,
     source_pages,
+    source_version,
 )
 
 
@@ -126,7 +127,7 @@ class ProductFamilyPage(LocalizedPageMixin, Page):
         producers = services.filter_producers(family=slug)
         context.update(
             gis=services.public_gis().filter(product_family=self.family_id).order_by("name"),
-            brands=localize(source_pages(brand_services.public_brands()).filter(product_families=self.family_id)),
+            brands=localize(brand_services.public_brands().filter(product_families=self.family_id)),
             producers=producers.select_related("township")[:12],
             producer_count=producers.count(),
             standards=services.filter_standards(family=slug),
@@ -151,12 +152,7 @@ class AnnouncementIndexPage(LocalizedPageMixin, RoutablePageMixin, Page):
     def announcements(self):
         """The announcements under the Chinese index (the source), newest first; ``localize`` the
         slice shown to replace each by its translation."""
-        source = (
-            self
-            if self.locale.language_code == settings.LANGUAGE_CODE
-            else self.get_translation_or_none(Locale.get_default())
-        )
-        return AnnouncementPage.objects.child_of(source or self).live().public().order_by("-date", "-pk")
+        return AnnouncementPage.objects.child_of(source_version(self)).live().public().order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -363,6 +359,12 @@ class ContactPage(LocalizedPageMixin, AbstractEmailForm):
             self.send_mail(form)
         return submission
 
+    def render_form(self, request, form, status: int = 200):
+        """The page with ``form`` as sent (its errors and the visitor's text)."""
+        return TemplateResponse(
+            request, self.get_template(request), {**self.get_context(request), "form": form}, status=status
+        )
+
     def serve(self, request, *args, **kwargs):
         from .contact import logger
         from .ratelimit import hit
@@ -376,16 +378,12 @@ class ContactPage(LocalizedPageMixin, AbstractEmailForm):
                 decision := hit(request, "contact", settings.CONTACT_RATE_LIMIT, settings.CONTACT_RATE_WINDOW)
             ).allowed:
                 form.add_error(None, _("Too many messages from your network; please try again later."))
-                response = TemplateResponse(
-                    request, self.get_template(request), {**self.get_context(request), "form": form}, status=429
-                )
+                response = self.render_form(request, form, status=429)
                 response["Retry-After"] = str(decision.retry_after)
             elif form.is_valid():
                 response = self.render_landing_page(request, self.process_form_submission(form))
             else:
-                response = TemplateResponse(
-                    request, self.get_template(request), {**self.get_context(request), "form": form}
-                )
+                response = self.render_form(request, form)
         else:
             response = super().serve(request, *args, **kwargs)
         add_never_cache_headers(response)  # the form carries a per-visitor CSRF token and start time

@@ -341,16 +341,10 @@ class Command(BaseCommand):
         outcome = self.publish_page(index, brand_demo.BRAND_INDEX, parent=home)
         self.record("brands", "index", outcome, 1, total)
         families = {f.slug: f for f in ProductFamily.objects.all()}
-        story_block = BrandStoryBlock()
         for position, data in enumerate(brand_demo.BRANDS, 2):
             values = {key: value for key, value in data.items() if key not in ("story", "product_families")}
             values.pop("geographical_indications")
-            story = []
-            for block_type, value in data["story"]:
-                if block_type == "products":
-                    value = {**value, "products": [gis[slug] for slug in value["products"]]}
-                story.append((block_type, value))
-            values["story"] = story_block.normalize(story)
+            values["story"] = brand_story(data["story"], gis)
             values["is_demo"] = True
             m2m = {
                 "geographical_indications": [gis[slug] for slug in data["geographical_indications"]],
@@ -430,9 +424,19 @@ class Command(BaseCommand):
             return result
 
         wanted = (links(website_demo.NAVIGATION), links(website_demo.FOOTER_LINKS), website_demo.SITE_FOOTER)
+
+        def rows(links):
+            return [(x.label, x.label_en, x.link_page_id, x.link_path) for x in links.all()]
+
+        def made(model, wanted_rows):
+            return [
+                model(sort_order=i, label=a, label_en=b, link_page_id=c, link_path=d)
+                for i, (a, b, c, d) in enumerate(wanted_rows)
+            ]
+
         current = (
-            [(x.label, x.label_en, x.link_page_id, x.link_path) for x in chosen.navigation_links.all()],
-            [(x.label, x.label_en, x.link_page_id, x.link_path) for x in chosen.footer_links.all()],
+            rows(chosen.navigation_links),
+            rows(chosen.footer_links),
             {name: getattr(chosen, name) for name in website_demo.SITE_FOOTER},
         )
         if chosen.pk and current == wanted:
@@ -441,14 +445,8 @@ class Command(BaseCommand):
             outcome = Outcome.UPDATED if chosen.pk else Outcome.CREATED
             for name, value in website_demo.SITE_FOOTER.items():
                 setattr(chosen, name, value)
-            chosen.navigation_links = [
-                NavigationLink(sort_order=i, label=a, label_en=b, link_page_id=c, link_path=d)
-                for i, (a, b, c, d) in enumerate(wanted[0])
-            ]
-            chosen.footer_links = [
-                FooterLink(sort_order=i, label=a, label_en=b, link_page_id=c, link_path=d)
-                for i, (a, b, c, d) in enumerate(wanted[1])
-            ]
+            chosen.navigation_links = made(NavigationLink, wanted[0])
+            chosen.footer_links = made(FooterLink, wanted[1])
             chosen.save()
         self.record("site settings", "navigation and footer", outcome, 1, 1)
         self.section_done("site settings")
@@ -461,17 +459,12 @@ class Command(BaseCommand):
         if english is None or home is None:
             self.stderr.write("  translations: no English locale or home page (run migrate first); skipped")
             return
-        story_block = BrandStoryBlock()
         brand_index = source_pages(BrandIndexPage.objects.all()).first()
         news_index = source_pages(AnnouncementIndexPage.objects.all()).first()
         work = [(home, website_demo.HOME_PAGE_EN), (brand_index, brand_demo.BRAND_INDEX_EN)]
         for slug, data in brand_demo.BRANDS_EN.items():
-            story = [
-                (kind, {**value, "products": [gis[s] for s in value["products"]]} if kind == "products" else value)
-                for kind, value in data["story"]
-            ]
             page = source_pages(BrandPage.objects.filter(slug=slug)).first()
-            work.append((page, {**data, "story": story_block.normalize(story)}))
+            work.append((page, {**data, "story": brand_story(data["story"], gis)}))
         for page in source_pages(ProductFamilyPage.objects.select_related("family")):
             if page.family.slug in website_demo.FAMILY_PAGES_EN:
                 work.append((page, website_demo.FAMILY_PAGES_EN[page.family.slug]))
@@ -492,6 +485,15 @@ class Command(BaseCommand):
             outcome = Outcome.CREATED if created else outcome
             self.record("translations", f"en:{source.slug}", outcome, position, len(work))
         self.section_done("translations")
+
+
+def brand_story(story: list[tuple[str, object]], gis: dict[str, GeographicalIndication]):
+    """A demo brand story as a StreamField value: a product list's GI slugs become the GIs."""
+    blocks = [
+        (kind, {**value, "products": [gis[slug] for slug in value["products"]]} if kind == "products" else value)
+        for kind, value in story
+    ]
+    return BrandStoryBlock().normalize(blocks)
 
 
 def _without_ids(value):
