@@ -57,7 +57,7 @@ from gi_registry.models import (
 )
 from gi_registry.trace import labels
 from gi_registry.trace.issuance import issue_codes
-from website.bench import compare, gunicorn, report
+from website.bench import compare_with_options, gunicorn, report
 from website.progress import ProgressBar
 
 BENCH_SLUG = "bench-trace-gi"
@@ -107,13 +107,12 @@ class Command(BaseCommand):
             }
             env = {"TRACE_RATE_LIMIT": BENCH_RATE_LIMIT, "PAGE_CACHE_SECONDS": "0"}
             with gunicorn(workers=options["workers"], threads=options["threads"], extra_env=env) as base:
-                results = compare(
+                results = compare_with_options(
                     base,
                     paths,
-                    requests=options["requests"],
-                    concurrency=options["concurrency"],
-                    rounds=options["rounds"],
-                    progress=ProgressBar(self.stderr, options["rounds"], "serve"),
+                    options,
+                    "serve",
+                    self.stderr,
                     # each target's buffered scans are written (and their CPU counted) in its turn
                     settle=settings.TRACE_SCAN_FLUSH_INTERVAL + 0.25,
                 )
