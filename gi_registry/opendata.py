@@ -5,7 +5,7 @@ to publish them (``contact_public``); account links, drafts and demo flags of un
 records never leave the database.
 """
 
-import csv
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -13,6 +13,8 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from website.spreadsheets import csv_lines
 
 from . import services
 
@@ -125,24 +127,19 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_rows(resource: Resource) -> Iterable[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte-order mark so spreadsheet programs read the Chinese as UTF-8
-    yield writer.writerow(resource.fields.keys())
-    for obj in resource.queryset().iterator(chunk_size=2000):
-        yield writer.writerow(_csv_value(v) for v in _row(resource, obj).values())
+def _csv_rows(resource: Resource, raw: bool = False) -> Iterable[str]:
+    """The header and every row; cells a spreadsheet would run as formulas get a leading ``'``
+    unless ``raw`` (``?raw=1``, for programs that read the CSV as data)."""
+    rows = (map(_csv_value, _row(resource, obj).values()) for obj in resource.queryset().iterator(chunk_size=2000))
+    yield from csv_lines(itertools.chain([resource.fields.keys()], rows), raw=raw)
 
 
 @require_GET
 def registry_list(request, resource_name: str):
     resource = RESOURCES[resource_name]
     if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(_csv_rows(resource), content_type="text/csv; charset=utf-8")
+        raw = request.GET.get("raw") == "1"
+        response = StreamingHttpResponse(_csv_rows(resource, raw), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="liangping-{resource_name}.csv"'
         return response
     try:

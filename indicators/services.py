@@ -13,7 +13,6 @@ Rules (what the dashboard and the CSV show):
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from website.spreadsheets import SafeWriter
 
 from . import charts
 from .charts import format_figure
@@ -142,13 +143,6 @@ def latest_figure(indicator: PlanIndicator) -> Figure | None:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-class _Line:
-    """A file-like object whose ``write`` returns the line, for ``csv.writer`` in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(today: datetime.date | None = None) -> Iterator[str]:
     """The CSV as text lines: a byte-order mark, the header, then one row per figure (staff and
     computed, by indicator and year).
@@ -175,7 +169,8 @@ def csv_lines(today: datetime.date | None = None) -> Iterator[str]:
 
 
 def _csv_lines(header: list[str], kinds: dict, words: dict, today: datetime.date | None) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    # the shared writer: a source note or name typed as "=…" reaches the spreadsheet as text
+    writer = SafeWriter()
     yield BOM + writer.writerow(header)
     for summary in dashboard(today):
         indicator = summary.indicator

@@ -11,6 +11,9 @@ class WebsiteConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, published, unpublished
 
         from .cache import bump_version
+        from .spreadsheets import guard_wagtail_exports
+
+        guard_wagtail_exports()  # every admin CSV/XLSX export: no cell a spreadsheet runs as a formula
 
         # Anything a public page shows: saving it makes every cached page stale.
         for label in settings.PAGE_CACHE_MODELS:

@@ -12,7 +12,6 @@ modules in a row), so the print shop gets sharp vector symbols at any size, not 
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable
@@ -23,6 +22,8 @@ import qrcode
 import qrcode.constants
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
+
+from website.spreadsheets import SafeDictWriter
 
 from . import signing
 
@@ -260,10 +261,11 @@ CSV_HEADER = ["code", "code_grouped", "qr_url", "url", "digital_link", "lot", "g
 
 
 def codes_csv(rows: Iterable[dict]) -> str:
-    """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) of codes and their URLs."""
+    """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) of codes and their URLs;
+    a lot number, product or producer name typed as "=…" reaches the print shop's sheet as text."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=CSV_HEADER, extrasaction="ignore")
+    writer = SafeDictWriter(out, fieldnames=CSV_HEADER, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow(row)
