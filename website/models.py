@@ -320,6 +320,13 @@ class FooterLink(SiteLink):
 # --- the contact page ----------------------------------------------------------------------------
 
 
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 class ContactFormField(AbstractFormField):
     page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
 
@@ -354,32 +361,58 @@ class ContactPage(LocalizedPageMixin, AbstractEmailForm):
         return type("ContactForm", (SpamGuardForm, super().get_form_class()), {})
 
     def process_form_submission(self, form):
+        """Store the submission; the copy for staff is mailed by a background task once the
+        submission is committed, so the visitor is thanked whatever the mail relay does."""
+        from django.db import transaction
+
+        from .contact import send_contact_copy
+
         submission = self.get_submission_class().objects.create(form_data=form.submission_data(), page=self)
         if self.to_address:
-            self.send_mail(form)
+            args = (self.subject, self.render_email(form), [a.strip() for a in self.to_address.split(",")])
+            from_address = self.from_address
+            transaction.on_commit(lambda: send_contact_copy.enqueue(*args, from_address))
         return submission
 
-    def render_form(self, request, form, status: int = 200):
-        """The page with ``form`` as sent (its errors and the visitor's text)."""
-        return TemplateResponse(
-            request, self.get_template(request), {**self.get_context(request), "form": form}, status=status
-        )
+    def render_email(self, form):
+        """The staff-defined fields only: not the honeypot nor the signed start time."""
+        data = form.submission_data()
+        lines = []
+        for field in form:
+            if field.name in data:
+                value = data[field.name]
+                lines.append(f"{field.label}: {', '.join(value) if isinstance(value, list) else value}")
+        return "\n".join(lines)
+
+    def render_form(self, request, form, status: int = 200, refusal: str = ""):
+        """The page with ``form`` as sent (its errors and the visitor's text), or with a fresh form
+        and ``refusal`` when what was sent could not be read at all."""
+        context = {**self.get_context(request), "form": form, "refusal": refusal}
+        return TemplateResponse(request, self.get_template(request), context, status=status)
 
     def serve(self, request, *args, **kwargs):
         from .contact import logger
         from .ratelimit import hit
 
         if request.method == "POST":
+            # Every attempt counts against the visitor's limit, refused ones included.
+            decision = hit(request, "contact", settings.CONTACT_RATE_LIMIT, settings.CONTACT_RATE_WINDOW)
+            if _content_length(request) > settings.CONTACT_MAX_BODY_BYTES:  # refused unread
+                form = self.get_form(page=self, user=request.user)
+                refusal = _("Your message is too long. Please shorten it and send it again.")
+                response = self.render_form(request, form, status=413 if decision.allowed else 429, refusal=refusal)
+                if not decision.allowed:
+                    response["Retry-After"] = str(decision.retry_after)
+                add_never_cache_headers(response)
+                return response
             form = self.get_form(request.POST, page=self, user=request.user)
-            if form.is_honeypot_filled:  # a bot: answer as if sent, keep nothing
-                logger.info("contact form: honeypot filled, submission dropped")
-                response = self.render_landing_page(request)
-            elif not (
-                decision := hit(request, "contact", settings.CONTACT_RATE_LIMIT, settings.CONTACT_RATE_WINDOW)
-            ).allowed:
+            if not decision.allowed:
                 form.add_error(None, _("Too many messages from your network; please try again later."))
                 response = self.render_form(request, form, status=429)
                 response["Retry-After"] = str(decision.retry_after)
+            elif form.is_honeypot_filled:  # a bot: answer as if sent, keep nothing
+                logger.info("contact form: honeypot filled, submission dropped")
+                response = self.render_landing_page(request)
             elif form.is_valid():
                 response = self.render_landing_page(request, self.process_form_submission(form))
             else:

@@ -163,6 +163,11 @@ TRACE_SIGNING_KEYS = env("TRACE_SIGNING_KEYS", default="")
 CONTACT_RATE_LIMIT = env.int("CONTACT_RATE_LIMIT", default=5)
 CONTACT_RATE_WINDOW = env.int("CONTACT_RATE_WINDOW", default=3600)
 CONTACT_MIN_SECONDS = env.float("CONTACT_MIN_SECONDS", default=3.0)
+# ... the most characters in any one field, the largest request it reads (larger ones are refused
+# unread), and how many times the background task tries to mail staff the copy.
+CONTACT_MAX_FIELD_CHARS = env.int("CONTACT_MAX_FIELD_CHARS", default=5000)
+CONTACT_MAX_BODY_BYTES = env.int("CONTACT_MAX_BODY_BYTES", default=256 * 1024)
+CONTACT_MAIL_ATTEMPTS = env.int("CONTACT_MAIL_ATTEMPTS", default=3)
 # Outgoing mail (contact-form copies), e.g. smtp+tls://user:password@smtp.example.cn:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")

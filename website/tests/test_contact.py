@@ -1,10 +1,15 @@
 """The contact page stores submissions and resists spam; bad input keeps what the visitor typed."""
 
+import logging
+import socket
 import time
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -63,11 +68,77 @@ def test_a_good_submission_is_stored_and_thanked(client, page):
     assert mail.outbox == []  # no address set: stored only
 
 
-def test_a_copy_is_mailed_when_staff_set_an_address(client, db):
+def mailing_page() -> ContactPage:
     cache.clear()
-    contact_page(to_address="ip@example.cn", from_address="noreply@example.cn", subject="留言")
-    client.post("/contact/", posted())
+    return contact_page(to_address="ip@example.cn", from_address="noreply@example.cn", subject="留言")
+
+
+def test_a_copy_is_mailed_when_staff_set_an_address(client, db, django_capture_on_commit_callbacks):
+    mailing_page()
+    data = posted()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/contact/", data)
     assert len(mail.outbox) == 1 and "想申请使用专用标志" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert body.splitlines() == ["name: 张三", "message: 想申请使用专用标志"]  # staff's fields only
+    assert data["started"] not in body and "csrf" not in body.lower()
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens there once the socket is closed
+
+
+def test_an_unreachable_mail_relay_still_thanks_and_stores(
+    client, db, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    page = mailing_page()
+    with caplog.at_level(logging.ERROR, logger="website.contact"), django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/contact/", posted())
+    assert response.status_code == 200 and "form-errors" not in response.content.decode()
+    assert FormSubmission.objects.get(page=page).get_data()["name"] == "张三"
+    assert "mailing the copy to ip@example.cn failed" in caplog.text
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def mail_tasks():
+    return DBTaskResult.objects.filter(task_path="website.contact.send_contact_copy").order_by("enqueued_at")
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def test_with_the_database_backend_the_worker_sends_the_mail_after_the_response(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    mailing_page()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/contact/", posted()).status_code == 200
+    assert mail.outbox == []  # the response did not wait for the mail
+    assert mail_tasks().get().status == "READY"
+    run_worker()
+    assert len(mail.outbox) == 1 and "想申请使用专用标志" in mail.outbox[0].body
+    assert mail_tasks().get().status == "SUCCESSFUL"
+
+
+def test_a_failed_mail_stays_visible_and_is_tried_again_later(client, db, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    mailing_page()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/contact/", posted())
+    run_worker()
+    failed, retry = mail_tasks()
+    assert failed.status == "FAILED" and retry.status == "READY"
+    assert retry.run_after > timezone.now() and retry.args_kwargs["kwargs"] == {"attempt": 2}
 
 
 def test_the_form_page_is_never_cached(client, page, settings):
@@ -130,3 +201,58 @@ def test_an_expired_form_comes_back_with_a_fresh_start_and_can_then_be_sent(clie
     fresh = html.split('name="started" value="', 1)[1].split('"', 1)[0]
     assert client.post("/contact/", {**posted(), "started": fresh}).status_code == 200
     assert FormSubmission.objects.count() == 1
+
+
+# --- limits, replays, and what counts against the rate limit ----------------------------------
+
+
+def test_a_message_over_the_field_limit_is_refused_and_kept(client, page, settings):
+    settings.CONTACT_MAX_FIELD_CHARS = 100
+    long_text = "长" * 101
+    response = client.post("/en/contact/", posted(message=long_text))
+    html = response.content.decode()
+    assert response.status_code == 200 and "at most 100 characters" in html
+    assert long_text in html  # the visitor's text is still in the form
+    assert not FormSubmission.objects.exists()
+
+
+def test_the_default_field_limit_is_five_thousand_characters(client, page):
+    assert client.post("/contact/", posted(message="长" * 5000)).status_code == 200
+    assert FormSubmission.objects.count() == 1
+    client.post("/contact/", posted(message="长" * 5001))
+    assert FormSubmission.objects.count() == 1
+
+
+def test_a_huge_request_is_refused_unread_and_nothing_is_mailed(client, db, django_capture_on_commit_callbacks):
+    mailing_page()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/contact/", posted(message="x" * (9 * 1024 * 1024)))
+    assert response.status_code == 413 and "too long" in response.content.decode()
+    assert not FormSubmission.objects.exists() and mail.outbox == []
+
+
+def test_one_start_time_sends_one_message(client, page, settings, django_capture_on_commit_callbacks):
+    data = posted()
+    assert client.post("/contact/", data).status_code == 200
+    replay = client.post("/en/contact/", {**data, "message": "再发一次"})
+    html = replay.content.decode()
+    assert "already been sent" in html and "再发一次" in html
+    assert FormSubmission.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        {"homepage": "http://spam.example"},
+        {"started": "forged"},
+        {"message": "x" * (300 * 1024)},  # over CONTACT_MAX_BODY_BYTES
+    ],
+    ids=["honeypot", "forged-start", "oversize"],
+)
+def test_refused_attempts_count_against_the_limit(client, page, settings, refused):
+    settings.CONTACT_RATE_LIMIT = 2
+    for _ in range(2):
+        client.post("/contact/", posted(**refused))
+    assert not FormSubmission.objects.exists()
+    assert client.post("/contact/", posted()).status_code == 429
+    assert not FormSubmission.objects.exists()
