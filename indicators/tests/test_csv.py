@@ -78,3 +78,22 @@ class CsvExport(TestCase):
         )
         rows = self.rows("/en" + self.url)
         self.assertIn(["16", "2025", "86", "满意度测评报告", "no"], [[r[0], r[3], r[4], r[8], r[9]] for r in rows])
+
+    def test_a_note_or_name_typed_as_a_formula_reaches_the_spreadsheet_as_text(self):
+        from decimal import Decimal
+
+        from indicators.models import IndicatorValue, PlanIndicator
+
+        indicator = PlanIndicator.objects.get(number=16)
+        indicator.name = "@SUM(A1:A9)"
+        indicator.save()
+        IndicatorValue.objects.create(
+            indicator=indicator, year=2025, value=Decimal(-3), source_note='=HYPERLINK("http://evil.example","x")'
+        )
+        rows = self.rows("/en" + self.url)
+        self.assertIn(
+            ["16", "'@SUM(A1:A9)", "2025", "-3", '\'=HYPERLINK("http://evil.example","x")'],
+            [[r[0], r[1], r[3], r[4], r[8]] for r in rows],
+        )
+        cells = [cell for row in rows for cell in row]
+        self.assertFalse([c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))])
