@@ -378,3 +378,78 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code_id} @ {self.scanned_at:%Y-%m-%d %H:%M}"
+
+
+class ScanJournalSegment(models.Model):
+    """A scan-journal file whose scans are in the database (扫码日志段): written in the same
+    transaction as its scans, so a journal left behind by a crash between that commit and the
+    file's removal is not replayed a second time (``gi_registry.trace.scans``)."""
+
+    name = models.CharField(_("journal file"), max_length=120, unique=True)
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("scan journal segment")
+        verbose_name_plural = _("scan journal segments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _label_job_upload_to(job: LabelJob, filename: str) -> str:
+    # An unguessable folder: the file holds unprinted codes and is served only through the admin.
+    return f"label-jobs/{job.token}/{filename}"
+
+
+class LabelJob(models.Model):
+    """A label sheet (PDF) or print-shop ZIP built off the request (标签生成任务).
+
+    Above ``LABEL_SYNC_MAX_CODES`` codes the admin's download creates a job and a background task
+    (``gi_registry.trace.label_jobs``) renders the file to storage; the same request for the same
+    codes (``digest``) returns the pending or finished job instead of rendering again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF label sheets")
+        ZIP = "zip", _("ZIP for a print shop")
+
+    token = models.UUIDField(_("token"), unique=True, editable=False)
+    batch = models.ForeignKey(Batch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="label_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fmt = models.CharField(_("format"), max_length=3, choices=Format.choices)
+    layout = models.CharField(_("layout"), max_length=10, blank=True)
+    ec = models.CharField(_("error correction"), max_length=1, default="M")
+    run = models.CharField(_("issuance"), max_length=40, blank=True)
+    code_count = models.PositiveIntegerField(_("codes"), default=0)
+    digest = models.CharField(_("request digest"), max_length=64, db_index=True, editable=False)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveIntegerField(_("codes done"), default=0)
+    file = models.FileField(_("file"), upload_to=_label_job_upload_to, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("label job")
+        verbose_name_plural = _("label jobs")
+
+    def __str__(self) -> str:
+        return f"{self.batch.lot_number} {self.fmt} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

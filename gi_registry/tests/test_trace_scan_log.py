@@ -312,3 +312,142 @@ def test_codes_of_a_batch_share_the_page_frame_but_not_their_codes(client):
 def test_typed_text_is_escaped(client):
     html = client.get("/t/", {"code": '"><script>alert(1)</script>'}, HTTP_USER_AGENT=WECHAT).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)" in html
+
+
+# -- the journal: scans of a killed process ---------------------------------------------------
+
+
+def _kill_workers(master: int) -> list[int]:
+    import os
+    import signal
+
+    from website.bench import server_processes
+
+    workers = [pid for pid in server_processes(master) if pid != master]
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    return workers
+
+
+@TRANSACTIONAL
+def test_scans_answered_by_a_killed_gunicorn_worker_are_written_exactly_once(tmp_path):
+    """A real gunicorn worker answers scans, is killed with SIGKILL before it writes any (no
+    writer thread, a buffer larger than the load), and the replay writes every answered scan
+    once: the Scan rows and the code's counter both equal the number of answers."""
+    import http.client
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from website.bench import gunicorn
+
+    if connection.vendor != "sqlite":
+        pytest.skip("copies the SQLite test database to a file the server can open")
+    code = issue_codes(BatchFactory(), 1)[0]
+    printed = code.printed_code
+    database = tmp_path / "db.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(database) as target:
+        connection.connection.backup(target)  # the test database, migrations' data included
+    env = {
+        "DJANGO_SETTINGS_MODULE": "website.settings.test",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "TRACE_SCAN_JOURNAL_DIR": str(tmp_path / "journal"),
+        "TRACE_RATE_LIMIT": "0",
+        "TRACE_SCAN_BUFFER_MAX": "100000",
+    }
+    requests, answered = 200, []
+
+    def scan(count: int) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        for _ in range(count):
+            conn.request("GET", f"/api/v1/trace/{printed}", headers={"User-Agent": WECHAT})
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                answered.append(1)
+        conn.close()
+
+    with gunicorn(workers=1, threads=4, extra_env=env) as base:
+        host, port = urlsplit(base).hostname, urlsplit(base).port
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(scan, [requests // 4] * 4))
+        assert _kill_workers(base.pid), "found no gunicorn worker to kill"
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM gi_registry_scan").fetchone()[0] == 0  # nothing was flushed
+
+    replay = [sys.executable, str(settings.BASE_DIR / "manage.py"), "replay_scan_journals"]
+    for _ in range(2):  # the second run finds nothing left to write
+        subprocess.run(replay, env={**os.environ, **env}, check=True, cwd=settings.BASE_DIR, timeout=120)  # noqa: S603
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT count(*) FROM gi_registry_scan WHERE code_id = ?", [code.pk]).fetchone()[0]
+        counter = db.execute("SELECT scan_count FROM gi_registry_tracecode WHERE id = ?", [code.pk]).fetchone()[0]
+    assert len(answered) == requests
+    assert (rows, counter) == (requests, requests)
+    assert not list((tmp_path / "journal").rglob("*.scans"))
+
+
+def _journal_files(directory) -> list:
+    return sorted(directory.rglob("*.scans"))
+
+
+def test_a_live_process_journal_is_left_alone_and_a_dead_one_is_replayed(code, tmp_path, settings):
+    settings.TRACE_SCAN_JOURNAL_DIR = str(tmp_path)
+    live, other = ScanLog(), ScanLog()
+    for network in range(3):
+        live.record(code, scan_record(code, phone_request(f"198.51.{network}.7")))
+    assert len(_journal_files(tmp_path)) == 1
+    assert other.replay() == 0  # its writer holds the file's lock
+    assert Scan.objects.count() == 0
+    live.journal.close_inherited()  # what the kernel does when the process dies
+    assert other.replay() == 3
+    code.refresh_from_db()
+    assert (Scan.objects.count(), code.scan_count, code.origin_count) == (3, 3, 3)
+    assert _journal_files(tmp_path) == []
+
+
+def test_a_journal_left_after_its_scans_were_written_is_not_counted_again(code, tmp_path, settings):
+    """A crash between the flush's commit and the file's deletion leaves a written journal."""
+    settings.TRACE_SCAN_JOURNAL_DIR = str(tmp_path)
+    log = ScanLog()
+    for _ in range(2):
+        log.record(code, scan_record(code, phone_request("198.51.100.7")))
+    (path,) = _journal_files(tmp_path)
+    content = path.read_bytes()
+    assert log.flush() == 2
+    assert _journal_files(tmp_path) == []
+    path.write_bytes(content)  # as if the process had died before deleting it
+    assert ScanLog().replay() == 0
+    code.refresh_from_db()
+    assert (Scan.objects.count(), code.scan_count) == (2, 2)
+    assert _journal_files(tmp_path) == []
+
+
+def test_a_failed_write_keeps_the_journal_for_the_next(code, tmp_path, settings, monkeypatch):
+    settings.TRACE_SCAN_JOURNAL_DIR = str(tmp_path)
+    log = ScanLog()
+    log.record(code, scan_record(code, phone_request("198.51.100.7")))
+
+    def broken(records):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(scans, "_insert_scans", broken)
+    with pytest.raises(OperationalError):
+        log.flush()
+    monkeypatch.undo()
+    log.record(code, scan_record(code, phone_request("198.51.100.8")))
+    assert len(_journal_files(tmp_path)) == 2  # the sealed file stays until its scans are in
+    assert log.flush() == 2
+    assert _journal_files(tmp_path) == []
+    assert Scan.objects.count() == 2
+
+
+def test_a_line_cut_by_a_crash_is_left_out():
+    record = scan_record(TraceCode(pk=7), phone_request("198.51.100.7"))
+    line = scans.journal_line(record)
+    assert scans.parse_journal(line + line[:9]) == [record]

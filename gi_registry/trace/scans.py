@@ -16,14 +16,29 @@ Settings (in ``website/settings/base.py``; the first four also from environment 
 ``TRACE_SUSPICIOUS_SCANS`` (20), ``TRACE_SUSPICIOUS_ORIGINS`` (5), ``TRACE_TRUSTED_PROXY_HEADER``
 (e.g. ``HTTP_X_REAL_IP`` when a proxy sets it; default: ``REMOTE_ADDR`` only),
 ``TRACE_EXTRA_CRAWLER_PATTERNS`` (more User-Agent substrings to treat as crawlers),
-``TRACE_SCAN_LOG_ASYNC`` (True), ``TRACE_SCAN_FLUSH_INTERVAL`` (0.5 s), ``TRACE_SCAN_BUFFER_MAX`` (5,000).
+``TRACE_SCAN_LOG_ASYNC`` (True), ``TRACE_SCAN_FLUSH_INTERVAL`` (0.5 s), ``TRACE_SCAN_BUFFER_MAX`` (5,000),
+``TRACE_SCAN_JOURNAL_DIR`` (``BASE_DIR/var/scan-journal``; empty turns the journal off).
 
 The scan log is written off the request path (``TRACE_SCAN_LOG_ASYNC``, the default): a scan is
 appended to this process's buffer (``ScanLog``), and a background thread writes the buffered rows
 and the codes' counters in one transaction every ``TRACE_SCAN_FLUSH_INTERVAL`` seconds, at exit
 (``atexit``; a gunicorn worker exits normally on a graceful stop or restart), and at once when
-``TRACE_SCAN_BUFFER_MAX`` rows wait. A failed write puts its rows back for the next flush; a
-process killed outright (SIGKILL, out of memory) loses the scans of its last interval. What a
+``TRACE_SCAN_BUFFER_MAX`` rows wait. A failed write puts its rows back for the next flush.
+
+A process killed outright (SIGKILL, out of memory) runs no exit hook, so each buffered scan is
+also appended, as one short line, to this process's journal file (``ScanJournal``) with one
+``os.write`` on an ``O_APPEND`` descriptor before the page is answered: the data is in the
+kernel's page cache at once and stays there when the process dies (no fsync on the request
+path, so a power cut can still lose the last seconds). A flush starts a new journal file for
+the scans after it, and writes the names of the files it empties into ``ScanJournalSegment`` in
+the same transaction as their scans; it then deletes the files. Every journal file is held
+with ``flock`` by the process that writes it, so the replay (``replay_scan_journals()``: at
+the background writer's start and every ``JOURNAL_REPLAY_SECONDS``, and from ``manage.py
+replay_scan_journals``) takes only the files of dead processes, never a live one's, and never
+a file another replaying process holds; a file whose name is already in ``ScanJournalSegment``
+(a crash between the commit and the deletion) is deleted without being written again. Journals
+live in a subfolder per database, so a benchmark's database never receives the site's scans.
+What a
 page shows is the stored counters plus this process's unwritten scans of the code, so a scan
 counts on its own page at once; another worker's scans show once that worker has flushed (within
 the interval). ``flush_scans()`` writes everything now (tests, management commands). With
@@ -42,6 +57,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import datetime
+import fcntl
 import hashlib
 import hmac
 import ipaddress
@@ -49,8 +65,11 @@ import logging
 import os
 import re
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -61,7 +80,7 @@ from django.utils import timezone
 from website import ratelimit
 from website.ratelimit import RateDecision, client_address
 
-from ..models import Scan, TraceCode
+from ..models import Scan, ScanJournalSegment, TraceCode
 
 # Link-preview fetchers and crawlers. WeChat's own preview fetcher does not publish its
 # User-Agent; the generic words below and the "no User-Agent" rule cover the ones seen in logs.
@@ -322,6 +341,126 @@ def _stored_counters(code_id: int, unsure: list[str]):
     return row.first()
 
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+#: How often a running writer looks for the journals of dead processes (seconds).
+JOURNAL_REPLAY_SECONDS = 30.0
+JOURNAL_SUFFIX = ".scans"
+
+
+def journal_line(record: ScanRecord) -> bytes:
+    """One scan as a journal line: code id, time in µs since the epoch (UTC), origin, client, counted."""
+    us = (record.scanned_at - _EPOCH) // _MICROSECOND
+    return f"{record.code_id}\t{us}\t{record.origin}\t{record.client}\t{int(record.counted)}\n".encode()
+
+
+def parse_journal(data: bytes) -> list[ScanRecord]:
+    """The scans of a journal file; a last line without its newline (cut by a crash) is left out."""
+    records = []
+    for line in data.split(b"\n")[:-1]:
+        try:
+            code_id, us, origin, client, counted = line.decode().split("\t")
+            scanned_at = _EPOCH + datetime.timedelta(microseconds=int(us))
+            records.append(ScanRecord(int(code_id), scanned_at, origin, client, counted == "1"))
+        except ValueError:
+            logger.warning("scan journal: unreadable line %r skipped", line[:80])
+    return records
+
+
+def journal_directory() -> Path | None:
+    """This database's journal folder (``TRACE_SCAN_JOURNAL_DIR``/<database>), None if off."""
+    root = getattr(settings, "TRACE_SCAN_JOURNAL_DIR", "")
+    if not root:
+        return None
+    db = settings.DATABASES["default"]
+    ident = "|".join(str(db.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    return Path(root) / hashlib.sha256(ident.encode()).hexdigest()[:12]
+
+
+class ScanJournal:
+    """This process's journal files: the open one new scans are appended to, and the sealed ones
+    whose scans wait in the buffer (a failed flush keeps them for the next). All are held with
+    ``flock`` until their scans are in the database and the files are deleted."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.token = uuid.uuid4().hex[:12]
+        self.serial = 0
+        self.fd: int | None = None
+        self.name = ""
+        self.sealed: list[tuple[str, int]] = []
+        #: Names of deleted files whose ScanJournalSegment rows the next write removes.
+        self.deleted: list[str] = []
+        self.broken = False
+
+    def append(self, record: ScanRecord) -> None:
+        """Append ``record`` (under the log's lock, so the line and the buffered row go together)."""
+        if self.directory is None or self.broken:
+            return
+        try:
+            if self.fd is None:
+                self._open()
+            os.write(self.fd, journal_line(record))
+        except OSError:
+            self.broken = True  # the page still answers; the scans are still buffered
+            logger.exception(
+                "scan journal: cannot write in %s; scans of this process are not journalled", self.directory
+            )
+
+    def _open(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.serial += 1
+        self.name = f"{os.getpid()}-{self.token}-{self.serial:06d}{JOURNAL_SUFFIX}"
+        # Locked before it gets the name the replay looks for, so no replay takes a live file.
+        temporary = self.directory / f".{self.name}.new"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(temporary, self.directory / self.name)
+        self.fd = fd
+
+    def seal(self) -> list[str]:
+        """Close the open file for appending (the next scan starts a new one); the names of every
+        file whose scans are now to be written."""
+        if self.fd is not None:
+            self.sealed.append((self.name, self.fd))
+            self.fd = None
+        return [name for name, _fd in self.sealed]
+
+    def written(self, names: list[str]) -> None:
+        """The scans of ``names`` are committed: delete the files and let go of their locks."""
+        keep = []
+        for name, fd in self.sealed:
+            if name in names:
+                with contextlib.suppress(OSError):
+                    (self.directory / name).unlink()
+                os.close(fd)
+                self.deleted.append(name)
+            else:
+                keep.append((name, fd))
+        self.sealed = keep
+
+    def drop(self) -> None:
+        """Delete every file (tests: the buffered scans are discarded with them)."""
+        self.seal()
+        self.written([name for name, _fd in self.sealed])
+        self.deleted = []
+
+    def close_inherited(self) -> None:
+        """A forked child's copy: close the descriptors without touching the parent's files."""
+        for fd in [self.fd, *(fd for _name, fd in self.sealed)]:
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+
+def _record_segments(names: list[str], deleted: list[str]) -> None:
+    """Inside a write's transaction: these files' scans are written; those files are gone."""
+    if deleted:
+        ScanJournalSegment.objects.filter(name__in=deleted).delete()
+    if names:
+        ScanJournalSegment.objects.bulk_create([ScanJournalSegment(name=name) for name in names])
+
+
 class ScanLog:
     """This process's scans not yet in the database, and the one way scans are written.
 
@@ -345,7 +484,12 @@ class ScanLog:
         self.reset()
 
     def reset(self) -> None:
-        """Start afresh (a forked child: its parent writes what it had buffered)."""
+        """Start afresh (a forked child: its parent writes what it had buffered, from its own
+        journal files, which the child closes without touching)."""
+        inherited = getattr(self, "journal", None)
+        if inherited is not None:
+            inherited.close_inherited()
+        self.journal = ScanJournal(journal_directory())
         self.lock = threading.Lock()  # guards the state below; never held while the database works
         self.commit_lock = threading.Lock()  # held by a write's transaction, and by exact reads
         self.flush_lock = threading.Lock()  # one flush of the buffer at a time
@@ -359,9 +503,10 @@ class ScanLog:
         self.pid = os.getpid()
 
     def discard(self) -> None:
-        """Forget the unwritten scans and what is known to be written (tests, between cases)."""
+        """Forget the unwritten scans, their journal and what is known to be written (tests)."""
         with self.lock:
             self.pending, self.tallies, self.known = [], {}, {}
+            self.journal.drop()
 
     # -- recording --------------------------------------------------------------------------
 
@@ -369,6 +514,7 @@ class ScanLog:
         """Buffer ``record`` and return the code's counts including it."""
         mark = getattr(code, _MARK_ATTR, None)
         with self.lock:
+            self.journal.append(record)  # before the page answers: survives a killed process
             self.pending.append(record)
             tally = self.tallies.get(record.code_id)
             if record.counted:
@@ -429,11 +575,14 @@ class ScanLog:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def write(self, records: list[ScanRecord], *, settle: bool) -> dict[int, int]:
+    def write(
+        self, records: list[ScanRecord], *, settle: bool, segments: list[str] = (), forget: list[str] = ()
+    ) -> dict[int, int]:
         """Write ``records`` and their codes' counters in one transaction; new origins per code.
 
         ``settle``: the records came from ``pending``, so take them out of the tallies once
-        committed. The codes' rows are locked first (PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+        committed. ``segments``: the journal files holding exactly these records, recorded as
+        written in the same transaction; ``forget``: deleted files whose records can go. The codes' rows are locked first (PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
         serialises writers anyway), so two processes writing scans of one code take turns and
         the second sees the first one's origins.
         """
@@ -463,6 +612,8 @@ class ScanLog:
                         TraceCode.objects.bulk_update(
                             updates, ["scan_count", "origin_count", "first_scanned_at"], batch_size=200
                         )
+                    if segments or forget:
+                        _record_segments(list(segments), list(forget))
                     with self.lock:
                         self.seq += 1  # odd: from the commit on, the database shows these scans
                 committed = True
@@ -493,19 +644,82 @@ class ScanLog:
         with self.flush_lock:
             with self.lock:
                 records, self.pending = self.pending, []
+                # The scans from here on go to a new journal file; these files hold ``records``.
+                segments = self.journal.seal()
+                forget = list(self.journal.deleted)
             if not records:
+                with self.lock:
+                    self.journal.written(segments)
                 return 0
             try:
                 try:
-                    self.write(records, settle=True)
+                    self.write(records, settle=True, segments=segments, forget=forget)
                 except IntegrityError:
                     records = self._drop_deleted_codes(records)
-                    self.write(records, settle=True)
+                    self.write(records, settle=True, segments=segments, forget=forget)
             except BaseException:
                 with self.lock:
                     self.pending[:0] = records
                 raise
+            with self.lock:
+                self.journal.written(segments)
+                self.journal.deleted = [name for name in self.journal.deleted if name not in forget]
             return len(records)
+
+    # -- the journals of dead processes -------------------------------------------------------
+
+    def replay(self) -> int:
+        """Write the scans left in the journal files of processes that died before writing them
+        (their ``flock`` is gone with them); returns how many scans were written."""
+        directory = self.journal.directory
+        if directory is None or not directory.is_dir():
+            return 0
+        with self.lock:
+            own = {name for name, _fd in self.journal.sealed} | {self.journal.name}
+        total = 0
+        for path in sorted(directory.glob(f"*{JOURNAL_SUFFIX}")):
+            if path.name not in own:
+                total += self._replay_file(path)
+        return total
+
+    def _replay_file(self, path: Path) -> int:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return 0  # its process wrote and deleted it meanwhile
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return 0  # a live process's file, or another replay has it
+            try:
+                if os.stat(path).st_ino != os.fstat(fd).st_ino:
+                    return 0
+            except FileNotFoundError:
+                return 0
+            with os.fdopen(os.dup(fd), "rb") as file:
+                records = parse_journal(file.read())
+            name = path.name
+            written = 0
+            if not ScanJournalSegment.objects.filter(name=name).exists():
+                existing = set(
+                    TraceCode.objects.filter(pk__in={r.code_id for r in records}).values_list("pk", flat=True)
+                )
+                kept = [r for r in records if r.code_id in existing]
+                self.write(kept, settle=False, segments=[name])
+                written = len(kept)
+                logger.warning("scan journal: %d scans of a stopped process written from %s", written, name)
+            path.unlink(missing_ok=True)
+            ScanJournalSegment.objects.filter(name=name).delete()
+            return written
+        finally:
+            os.close(fd)
+
+    def replay_quietly(self) -> None:
+        try:
+            self.replay()
+        except Exception:
+            logger.exception("replaying scan journals failed; the files stay for the next try")
 
     def _drop_deleted_codes(self, records: list[ScanRecord]) -> list[ScanRecord]:
         """The records whose code still exists (a code deleted since its scan loses its scans, as
@@ -538,7 +752,12 @@ class ScanLog:
                 self.thread.start()
 
     def _run(self, interval: float) -> None:
+        next_replay = 0.0  # at once: the journals of a worker that was killed before this one started
         while not self.stopping:
+            if time.monotonic() >= next_replay:
+                connection.close_if_unusable_or_obsolete()
+                self.replay_quietly()
+                next_replay = time.monotonic() + JOURNAL_REPLAY_SECONDS
             self.wake.wait(interval)
             self.wake.clear()
             if self.pending and not self.stopping:
@@ -611,6 +830,11 @@ def scan_stats(code: TraceCode) -> ScanStats:
 def flush_scans() -> int:
     """Write this process's buffered scans now (tests, commands); returns how many."""
     return _LOG.flush()
+
+
+def replay_scan_journals() -> int:
+    """Write the scans journalled by processes that died before writing them; returns how many."""
+    return _LOG.replay()
 
 
 def pending_scans() -> int:

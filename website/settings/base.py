@@ -188,6 +188,12 @@ TRACE_EXTRA_CRAWLER_PATTERNS: tuple[str, ...] = ()
 TRACE_SCAN_LOG_ASYNC = env.bool("TRACE_SCAN_LOG_ASYNC", default=True)
 TRACE_SCAN_FLUSH_INTERVAL = env.float("TRACE_SCAN_FLUSH_INTERVAL", default=0.5)  # seconds; 0 = no thread
 TRACE_SCAN_BUFFER_MAX = env.int("TRACE_SCAN_BUFFER_MAX", default=5000)
+# Each buffered scan is also appended to a per-process journal file here before its page answers,
+# so a killed worker's scans are written by the next one (scans.py, ScanJournal); "" turns it off.
+TRACE_SCAN_JOURNAL_DIR = env("TRACE_SCAN_JOURNAL_DIR", default=str(BASE_DIR / "var" / "scan-journal"))
+# Label sheets (PDF) and print-shop ZIPs of more codes than this are built by a background task
+# (gi_registry/trace/label_jobs.py) and downloaded from a job page; smaller ones in the request.
+LABEL_SYNC_MAX_CODES = env.int("LABEL_SYNC_MAX_CODES", default=500)
 # The origin printed in QR codes (e.g. "https://gi.liangping.example"); default WAGTAILADMIN_BASE_URL.
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")
 

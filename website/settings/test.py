@@ -25,6 +25,8 @@ PAGE_CACHE_VERSION_TTL = 0
 # would write on a connection of its own, outside the test's transaction. Tests that count Scan
 # rows call gi_registry.trace.scans.flush_scans(); conftest.py empties the buffer between tests.
 TRACE_SCAN_FLUSH_INTERVAL = 0
+# Journal files in a folder of the test run's own (a live-server test passes its folder on).
+TRACE_SCAN_JOURNAL_DIR = env("TRACE_SCAN_JOURNAL_DIR", default=tempfile.mkdtemp(prefix="lp-test-scan-journal-"))
 # Tasks run at once, inside the request that enqueues them (django-tasks' own immediate backend);
 # the tests that prove work leaves the request use the database backend and run a real db_worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
