@@ -2,6 +2,8 @@
 
 import json
 
+from website.origin import absolute_url
+
 
 def _dump(data: dict) -> str:
     # Escape "<" so a value can never close the surrounding <script> element.
@@ -13,7 +15,7 @@ def gi_jsonld(gi, request) -> str:
         "@context": "https://schema.org",
         "@type": "Product",
         "name": gi.name,
-        "url": request.build_absolute_uri(gi.get_absolute_url()),
+        "url": absolute_url(gi.get_absolute_url()),
         "category": gi.product_family.name,
         "description": gi.summary or gi.protected_area,
         "countryOfOrigin": {"@type": "Country", "name": "CN"},
@@ -30,7 +32,7 @@ def producer_jsonld(producer, request) -> str:
         "@context": "https://schema.org",
         "@type": "Organization",
         "name": producer.name,
-        "url": request.build_absolute_uri(producer.get_absolute_url()),
+        "url": absolute_url(producer.get_absolute_url()),
         "taxID": producer.credit_code,
         "address": {
             "@type": "PostalAddress",
@@ -55,7 +57,7 @@ def standard_jsonld(standard, request) -> str:
         "@type": "CreativeWork",
         "name": f"{standard.code} {standard.title}",
         "identifier": standard.code,
-        "url": request.build_absolute_uri(standard.get_absolute_url()),
+        "url": absolute_url(standard.get_absolute_url()),
         "datePublished": standard.issued_on.isoformat() if standard.issued_on else None,
         "creativeWorkStatus": standard.get_status_display(),
         "publisher": {"@type": "Organization", "name": standard.issuing_body} if standard.issuing_body else None,

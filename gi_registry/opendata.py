@@ -14,6 +14,7 @@ from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpRespo
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from website.origin import absolute_url
 from website.spreadsheets import csv_lines
 
 from . import services
@@ -154,7 +155,7 @@ def registry_list(request, resource_name: str):
         page = paginator.page(page_number)
     except EmptyPage:
         page = None
-    base = request.build_absolute_uri(request.path)
+    base = absolute_url(request.path)  # the site origin, never the request's Host
     return JsonResponse(
         {
             "count": paginator.count,

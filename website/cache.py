@@ -10,11 +10,19 @@ Only anonymous ``GET``/``HEAD`` requests without a session cookie are cached, an
 responses that set no cookie and are not marked private. Trace pages (which log scans), the
 admin, search (whose answer depends on the index) and the APIs that write are never cached
 (``PAGE_CACHE_EXCLUDE``).
+
+The host is validated (``request.get_host()``, ``ALLOWED_HOSTS``) before anything is served from
+the cache, so a disallowed ``Host`` gets 400 even for a cached path, and the key carries the
+validated host with its port. ``ALLOWED_HOSTS`` ignores ports, so a request on a port other than
+the site origin's (``Host: gi.example:6666``) is answered but neither cached nor served from the
+cache. Pages build their absolute addresses from ``SITE_ORIGIN`` (website/origin.py), not from
+the request, so no ``Host`` can put its name into a cached page (issue 9).
 """
 
 import hashlib
 import threading
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +30,7 @@ from django.db.models import F
 from django.http import HttpResponse
 
 from .models import ContentVersion
+from .origin import site_origin
 
 HEADER = "X-Page-Cache"
 
@@ -56,6 +65,20 @@ def _cacheable_request(request) -> bool:
     return not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE))
 
 
+def _default_port(scheme: str) -> str:
+    return "443" if scheme == "https" else "80"
+
+
+def _on_origin_port(host: str) -> bool:
+    """Whether ``host`` (validated) is on the site origin's port, or names none: ``ALLOWED_HOSTS``
+    lets any port through, and a page per port would let one visitor fill the cache."""
+    _name, sep, port = host.rpartition(":")
+    if not sep or "]" in port:  # no port (or an IPv6 address without one)
+        return True
+    origin = urlsplit(site_origin())
+    return port == str(origin.port or _default_port(origin.scheme))
+
+
 def _cacheable_response(response) -> bool:
     return (
         response.status_code == 200
@@ -73,7 +96,11 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # Before the cache: DisallowedHost (400) for a Host not in ALLOWED_HOSTS, cached path or not.
+        host = request.get_host()
+        if not _on_origin_port(host):
+            return self.get_response(request)
+        digest = hashlib.sha256(f"{host}\n{request.get_full_path()}".encode()).hexdigest()
         key = f"page:{current_version()}:{digest}"
         cached = cache.get(key)
         if cached is not None:

@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .i18n import localize
 from .models import AnnouncementIndexPage, AnnouncementPage
+from .origin import absolute_url
 
 FEED_LENGTH = 20
 
@@ -22,8 +23,16 @@ class AnnouncementFeed(Feed):
     def title(self) -> str:
         return self.index.title
 
+    # Absolute on the site origin: Django's Feed would otherwise prefix the request's Host.
+    def get_feed(self, obj, request):
+        self.request_path = request.path
+        return super().get_feed(obj, request)
+
+    def feed_url(self) -> str:
+        return absolute_url(self.request_path)
+
     def link(self) -> str:
-        return self.index.url
+        return absolute_url(self.index.url)
 
     def description(self) -> str:
         return self.index.search_description or self.index.title
@@ -38,7 +47,7 @@ class AnnouncementFeed(Feed):
         return item.intro
 
     def item_link(self, item: AnnouncementPage) -> str:
-        return item.url
+        return absolute_url(item.url)
 
     def item_pubdate(self, item: AnnouncementPage) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time(9)))

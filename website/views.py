@@ -6,6 +6,9 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from . import csp
+from .origin import absolute_url
+
 
 @require_GET
 @cache_control(max_age=86400, public=True)
@@ -15,7 +18,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /api/",
         "Disallow: /search/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
@@ -31,4 +34,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The error page, self-contained (static files may be what failed): its one inline
+    ``<style>`` is allowed by its hash in this response's policy (website/csp.py)."""
+    response = render(request, "500.html", status=500)
+    response[csp.HEADER] = csp.policy_allowing_inline_styles(response.content.decode())
+    return response

@@ -21,6 +21,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from website.origin import absolute_url
+
 from ..models import Batch
 from . import gtin as gs1
 from . import resolve as resolver
@@ -88,7 +90,7 @@ def wants_linkset(request) -> bool:
 
 
 def _link(request, url: str, title: str, media_type: str = "text/html", lang: str | None = "zh") -> dict:
-    link = {"href": request.build_absolute_uri(url), "title": title, "type": media_type}
+    link = {"href": absolute_url(url), "title": title, "type": media_type}
     if lang:
         link["hreflang"] = [lang]
     return link
@@ -121,7 +123,7 @@ def linkset(request, anchor: str, batch: Batch | None, gi, code_text: str | None
         links[GS1_VOC + "certificationInfo"] = certification
     if gi is not None and gi.live and GS1_VOC + "defaultLink" not in links:
         links[GS1_VOC + "defaultLink"] = [_link(request, gi.get_absolute_url(), gi.name)]
-    body = {"linkset": [{"anchor": request.build_absolute_uri(anchor), **links}]}
+    body = {"linkset": [{"anchor": absolute_url(anchor), **links}]}
     response = JsonResponse(body, content_type=LINKSET_TYPE, json_dumps_params={"ensure_ascii": False})
     response["Vary"] = "Accept"
     return response
@@ -186,7 +188,7 @@ def resolve_digital_link(request, rest: str):
                 "batch": batch,
                 "events": list(batch.events.all()),
                 "lang_switch": None,
-                "page_url": request.build_absolute_uri(request.path),
+                "page_url": absolute_url(request.path),
             },
             status=200 if batch.status == Batch.Status.ACTIVE else 410,
         )

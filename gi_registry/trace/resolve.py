@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from website.origin import absolute_url
+
 from ..models import Batch, TraceCode
 from . import scans, signing
 
@@ -332,7 +334,7 @@ def cached_batch_payload(batch: Batch, request=None) -> dict:
 def _abs(request, url: str | None) -> str | None:
     if not url:
         return None
-    return request.build_absolute_uri(url) if request is not None else url
+    return absolute_url(url) if request is not None else url
 
 
 def _iso(value) -> str | None:

@@ -26,6 +26,8 @@ from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from website.origin import absolute_url
+
 from . import resolve as resolver
 from . import scans, signing
 
@@ -209,7 +211,7 @@ def render_resolution(request, resolution: resolver.Resolution, *, typed: str = 
         "printed": escape(signing.display(resolution.printed)) if resolution.printed else "",
         "typed": escape(typed[:40]),
         "lang_url": escape(language_switch(request, resolution.printed)["url"]),
-        "page_url": escape(request.build_absolute_uri(request.path)),
+        "page_url": escape(absolute_url(request.path)),
         **scan_counts(resolution),  # HTML already
     }
     parts = page_frame(request, resolution, host)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "website.csp.ContentSecurityPolicyMiddleware",  # outside the page cache: cached pages get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "website.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,6 +152,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "梁平地理标志与农产品品牌登记"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The public origin (scheme://host[:port]) every absolute address is built from (website/origin.py),
+# never the request's Host header; empty means WAGTAILADMIN_BASE_URL. Required (https) in production.
+SITE_ORIGIN = env("SITE_ORIGIN", default="")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
@@ -194,7 +198,8 @@ TRACE_SCAN_JOURNAL_DIR = env("TRACE_SCAN_JOURNAL_DIR", default=str(BASE_DIR / "v
 # Label sheets (PDF) and print-shop ZIPs of more codes than this are built by a background task
 # (gi_registry/trace/label_jobs.py) and downloaded from a job page; smaller ones in the request.
 LABEL_SYNC_MAX_CODES = env.int("LABEL_SYNC_MAX_CODES", default=500)
-# The origin printed in QR codes (e.g. "https://gi.liangping.example"); default WAGTAILADMIN_BASE_URL.
+# The origin printed in QR codes (e.g. "https://gi.liangping.example"); empty means the site origin.
+# Outside development (DEBUG off) issuance refuses an http or loopback origin (trace/labels.py).
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")
 
 # Where the cluster search engine lives (the search issue); empty means the embedded engine.
@@ -258,6 +263,35 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its preview views SAMEORIGIN itself
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (website/csp.py; the shape of Django 6.0's SECURE_CSP). Public pages: no
+# inline script or style, nothing from elsewhere, never framed. The admin (Wagtail's inline scripts
+# and styles, its preview iframe, Gravatar avatars) gets its own, looser policy.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+SECURE_CSP_ADMIN = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", "https://www.gravatar.com"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+SECURE_CSP_ADMIN_PATHS = ["/admin/"]
 
 # Background tasks (django-tasks, stored in the database by django-tasks-db): contact mail is sent
 # after the response, large label sheets are built off the request. `manage.py db_worker` runs them

@@ -16,6 +16,7 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["*"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_ORIGIN = "http://testserver"
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not keep connections)
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Tests see fresh pages; website/tests/test_page_cache.py turns the cache on where it tests it.

@@ -7,6 +7,7 @@ from django.utils.translation import get_language, get_language_info, gettext, o
 from wagtail.models import Page, Site
 
 from website.i18n import live_translation
+from website.origin import absolute_url
 
 register = template.Library()
 
@@ -69,6 +70,13 @@ def site_chrome(context) -> dict:
     }
 
 
+@register.filter(name="absolute")
+def absolute(url: str) -> str:
+    """An address on this site as an absolute URL on the configured site origin (never the
+    request's Host): ``{{ request.path|absolute }}``."""
+    return absolute_url(str(url or ""))
+
+
 SHARE_IMAGE = "img/share.png"  # 1200×630, for WeChat, Weibo and OpenGraph link previews
 
 
@@ -82,7 +90,7 @@ def share_meta(context) -> dict:
 
     request = context.get("request")
     page = context.get("page")
-    absolute = request.build_absolute_uri if request is not None else (lambda url: url)
+    absolute = absolute_url  # the configured site origin, never the request's Host
     description = ""
     image_url, width, height = absolute(static(SHARE_IMAGE)), 1200, 630
     if isinstance(page, Page):
