@@ -1,43 +1,19 @@
 """The registry in the Wagtail admin: one "Registry" menu with a viewset per record type."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_access  # noqa: F401  (registers the report and form-submission hooks)
+from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped
 from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 from .trace.admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
 
 OFFICER = "gi_registry.publish_producer"
-
-
-class OwnRecordsOnlyMixin:
-    """Refuse any view of one record that the permission policy does not allow for this user.
-
-    Wagtail's generic object views check model-level permissions only; a producer account holds
-    ``change_producer`` yet may act only on its own producer (see ``permissions.py``).
-    """
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        policy = policy_registry.get(obj)
-        if not policy.user_has_any_permission_for_instance(self.request.user, ["change", "view"], obj):
-            raise PermissionDenied
-        return obj
-
-
-def _own_records_only(viewset_cls: type[SnippetViewSet]) -> type[SnippetViewSet]:
-    """Put ``OwnRecordsOnlyMixin`` in front of every single-record view class of a viewset."""
-    not_single_record = {"add_view_class", "preview_on_add_view_class", "copy_view_class", "index_view_class"}
-    for name in dir(viewset_cls):
-        view_class = getattr(viewset_cls, name)
-        if name.endswith("_view_class") and hasattr(view_class, "get_object") and name not in not_single_record:
-            setattr(viewset_cls, name, type(view_class.__name__, (OwnRecordsOnlyMixin, view_class), {}))
-    return viewset_cls
 
 
 class RegistryViewSet(SnippetViewSet):
@@ -48,6 +24,7 @@ class RegistryViewSet(SnippetViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
+    chooser_viewset_class = RegistryChooserViewSet
 
 
 class GeographicalIndicationViewSet(RegistryViewSet):
@@ -118,7 +95,7 @@ class GeographicalIndicationViewSet(RegistryViewSet):
     ]
 
 
-@_own_records_only
+@owner_scoped
 class ProducerViewSet(RegistryViewSet):
     model = Producer
     icon = "group"
@@ -167,6 +144,7 @@ class ProducerViewSet(RegistryViewSet):
         ).select_related("township")
 
 
+@owner_scoped
 class AuthorisationViewSet(RegistryViewSet):
     model = Authorisation
     icon = "doc-full-inverse"
@@ -274,10 +252,14 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
         TownshipViewSet,
         ProductFamilyViewSet,
         RegistryImportViewSet,
-        _own_records_only(BatchViewSet),
-        _own_records_only(TraceEventViewSet),
+        owner_scoped(BatchViewSet),
+        owner_scoped(TraceEventViewSet),
         TraceAdminViewSet,
     )
 
 
 register_snippet(RegistryViewSetGroup)
+
+
+# After Wagtail's own delete action (order 0), so that it replaces it for the scoped models.
+hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=1)
