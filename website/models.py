@@ -27,6 +27,7 @@ from .i18n import (
     source_pages,
     source_version,
 )
+from .site_paths import is_site_path
 
 
 class HomePage(LocalizedPageMixin, Page):
@@ -235,20 +236,31 @@ class SiteLink(Orderable):
         super().clean()
         if bool(self.link_page_id) == bool(self.link_path):
             raise ValidationError(_("Choose a page or give a path, not both and not neither."))
-        if self.link_path and (not self.link_path.startswith("/") or self.link_path.startswith("//")):
-            raise ValidationError({"link_path": _("A path on this site starts with a single “/”.")})
+        if self.link_path and not is_site_path(self.link_path):
+            raise ValidationError(
+                {
+                    "link_path": _(
+                        "A path on this site starts with a single “/” and has no backslash, space or "
+                        "control character (browsers would read such a path as another site's address)."
+                    )
+                }
+            )
 
     def label_in(self, language: str) -> str:
         return self.label_en if language == "en" and self.label_en else self.label
 
-    def url(self, page=None) -> str:
+    def url(self, page=None) -> str | None:
         """The link's address in the visitor's language; ``page``: its page already localized
-        (``SiteSettings.links``)."""
+        (``SiteSettings.links``). None for a path a browser would take off-site (a row saved before
+        the rule, or without ``clean``): such a link is not shown."""
         if self.link_page_id:
             page = page or localize([self.link_page])[0]
             url = page.url or "/"
             return in_visitor_language(url) if page.locale_id == default_locale_id() else url
-        return in_visitor_language(self.link_path)
+        if not is_site_path(self.link_path):
+            return None
+        url = in_visitor_language(self.link_path)
+        return url if is_site_path(url) else None
 
 
 @register_setting(icon="list-ul")
@@ -297,7 +309,8 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         pages = {p.pk: p for p in Page.objects.filter(pk__in=[x.link_page_id for x in links if x.link_page_id])}
         localized = dict(zip(pages, localize(pages.values()), strict=True)) if pages else {}
         language = translation.get_language()
-        return [(x.label_in(language), x.url(localized.get(x.link_page_id))) for x in links]
+        addresses = [(x.label_in(language), x.url(localized.get(x.link_page_id))) for x in links]
+        return [(label, url) for label, url in addresses if url is not None]
 
     def organisation_in(self, language: str) -> str:
         return self.organisation_en if language == "en" and self.organisation_en else self.organisation
