@@ -138,3 +138,116 @@ def test_issue_codes_command_refuses_over_quota_and_unknown_lots(tmp_path):
         call_command("issue_codes", "--lot", "NOPE", "--count", "1", "--csv", tmp_path / "x.csv")
     assert not TraceCode.objects.exists()
     assert not (tmp_path / "x.csv").exists()
+
+
+# -- large label jobs: built by a background task, downloaded from the job's page --------------
+
+
+@pytest.fixture
+def producer_batch(db, producer_user, settings):
+    """Producer A's batch with 6 codes, over a threshold of 5 (so a sheet is a background job)."""
+    settings.LABEL_SYNC_MAX_CODES = 5
+    batch = BatchFactory()
+    batch.producer.accounts.add(producer_user)
+    batch.producer.save()  # a ParentalManyToManyField: written on save
+    issue_codes(batch, 6)
+    return batch
+
+
+def as_producer(client, user):
+    client.force_login(user)
+    return client
+
+
+def download(client, batch, fmt="pdf", **params):
+    from django.urls import reverse
+
+    return client.get(reverse("trace_admin:download", args=[batch.pk, fmt]), params)
+
+
+def job_of(response):
+    from gi_registry.models import LabelJob
+
+    assert response.status_code == 302, response.status_code
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    return LabelJob.objects.get(token=token)
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """The real database backend: tasks wait in the database for a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_a_large_sheet_becomes_a_job_and_the_worker_renders_a_valid_pdf(
+    client, producer_user, producer_batch, queued_tasks
+):
+    from django.core.management import call_command as run
+    from django_tasks_db.models import DBTaskResult
+
+    from gi_registry.models import LabelJob
+
+    response = download(as_producer(client, producer_user), producer_batch, layout="4x10")
+    job = job_of(response)
+    assert not response.content.startswith(b"%PDF")  # a redirect to the job page, at once
+    assert (job.status, job.code_count, job.created_by) == (LabelJob.Status.PENDING, 6, producer_user)
+    assert DBTaskResult.objects.count() == 1  # waiting for a worker, not rendered in the request
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and page["Refresh"] == "3"
+    assert b"%PDF" not in page.content
+    run("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)  # one pass, then exit
+    job.refresh_from_db()
+    assert job.status == LabelJob.Status.DONE, job.error
+    page = client.get(response["Location"])
+    assert "Refresh" not in page
+    file = client.get(f"{response['Location']}file")
+    assert file.status_code == 200 and file["Content-Type"] == "application/pdf"
+    pdf = b"".join(file.streaming_content)
+    assert len(pdf_pages(pdf)) == 1
+    printed = {c.printed_code for c in producer_batch.codes.all()}
+    assert {url.rsplit("/", 1)[-1] for url in decode(pdf_pages(pdf)[0])} == printed
+
+
+def test_the_same_request_returns_the_same_job(client, producer_user, producer_batch, queued_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    first = job_of(download(as_producer(client, producer_user), producer_batch))
+    again = job_of(download(client, producer_batch))
+    assert again == first
+    other_layout = job_of(download(client, producer_batch, layout="4x10"))
+    zip_job = job_of(download(client, producer_batch, "zip"))
+    assert len({first.pk, other_layout.pk, zip_job.pk}) == 3
+    assert DBTaskResult.objects.count() == 3
+
+
+def test_a_finished_job_is_returned_again_not_rendered_again(client, producer_user, producer_batch):
+    """With the immediate backend the task runs at once; asking again opens the same file."""
+    first = job_of(download(as_producer(client, producer_user), producer_batch, "zip"))
+    first.refresh_from_db()
+    assert first.status == "done"
+    assert job_of(download(client, producer_batch, "zip")) == first
+    archive = client.get(f"/admin/trace/labels/{first.token}/file")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
+    assert len([n for n in names if n.endswith(".svg")]) == 6
+
+
+def test_another_producer_cannot_see_or_download_the_job(client, producer_user, producer_batch, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from gi_registry.setup import PRODUCERS
+
+    job = job_of(download(as_producer(client, producer_user), producer_batch))
+    other = django_user_model.objects.create_user("producer-b", password="pw-for-tests-only")
+    other.groups.add(Group.objects.get(name=PRODUCERS))
+    theirs = BatchFactory().producer
+    theirs.accounts.add(other)
+    theirs.save()
+    client.force_login(other)
+    for url in (f"/admin/trace/labels/{job.token}/", f"/admin/trace/labels/{job.token}/file"):
+        assert client.get(url).status_code == 404
+
+
+def test_small_sheets_stay_in_the_request(client, producer_user, producer_batch, settings):
+    settings.LABEL_SYNC_MAX_CODES = 6
+    response = download(as_producer(client, producer_user), producer_batch)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

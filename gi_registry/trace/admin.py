@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -31,8 +31,8 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..models import Batch, Scan, TraceCode, TraceEvent
-from . import labels, scans
+from ..models import Batch, LabelJob, Scan, TraceCode, TraceEvent
+from . import label_jobs, labels, scans
 from .issuance import MAX_CODES_PER_CALL, IssuanceError, issue_codes, remaining_quota
 from .permissions import ProducerOwnedPolicy, authorisations_for, batches_for, sees_all_batches
 
@@ -363,15 +363,19 @@ class LabelDownloadView(BatchAccessMixin, View):
             raise Http404
         layout = options.cleaned_data["layout"] or "3x8"
         ec = options.cleaned_data["ec"] or "M"
-        codes = TraceCode.objects.filter(batch=self.batch).order_by("issued_at", "pk")
-        if options.cleaned_data["run"]:
+        run, issued_at = options.cleaned_data["run"], None
+        if run:
             try:
-                issued_at = datetime.datetime.fromisoformat(options.cleaned_data["run"])
+                issued_at = datetime.datetime.fromisoformat(run)
             except ValueError as exc:
                 raise Http404 from exc
-            codes = codes.filter(issued_at=issued_at)
-        if fmt == "pdf":
-            codes = codes.filter(status=TraceCode.Status.ACTIVE)
+        codes = label_jobs.label_codes(self.batch, fmt, issued_at)
+        if fmt in label_jobs.JOB_FORMATS:
+            # Large sheets are built by a background task; the user waits on the job's page.
+            code_ids = list(codes.values_list("pk", flat=True))
+            if len(code_ids) > label_jobs.sync_max_codes():
+                job = label_jobs.request_job(request.user, self.batch, fmt, layout, ec, run, code_ids)
+                return redirect("trace_admin:label_job", token=job.token)
         codes = list(codes)
         for code in codes:
             code.batch = self.batch
@@ -388,6 +392,68 @@ class LabelDownloadView(BatchAccessMixin, View):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class LabelJobMixin:
+    """The label job in the URL, if this user may view its batch (else 404: no hint that it exists)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.job = get_object_or_404(label_jobs.jobs_for(request.user), token=kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LabelJobView(LabelJobMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A large label job's status; the page reloads itself every few seconds until it is finished."""
+
+    template_name = "gi_registry/trace/admin/label_job.html"
+    header_icon = "doc-full"
+    refresh_seconds = 3
+
+    def get_page_title(self):
+        return _("Labels being prepared")
+
+    def get_page_subtitle(self):
+        return str(self.job.batch)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("wagtailsnippets_gi_registry_batch:list"), "label": _("Batches")},
+            {"url": reverse("trace_admin:batch", args=[self.job.batch_id]), "label": str(self.job.batch)},
+            {"url": "", "label": _("Labels being prepared")},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.job
+        percent = round(100 * job.progress / job.code_count) if job.code_count else 0
+        context.update(
+            job=job,
+            percent=min(percent, 100),
+            refresh_seconds=0 if job.is_finished else self.refresh_seconds,
+            download_url=reverse("trace_admin:label_job_file", args=[job.token])
+            if job.status == job.Status.DONE
+            else "",
+        )
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["refresh_seconds"]:
+            response["Refresh"] = str(context["refresh_seconds"])
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class LabelJobFileView(LabelJobMixin, View):
+    """The finished file of a label job, as an attachment (never a public media address)."""
+
+    def get(self, request, token):
+        if self.job.status != LabelJob.Status.DONE or not self.job.file:
+            raise Http404
+        name = self.job.file.name.rsplit("/", 1)[-1]
+        content_type = "application/pdf" if self.job.fmt == LabelJob.Format.PDF else "application/zip"
+        return FileResponse(self.job.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
 class CodeImageView(View):
@@ -493,4 +559,6 @@ class TraceAdminViewSet(ViewSet):
             path("batch/<int:pk>/withdraw/", WithdrawBatchView.as_view(), name="withdraw"),
             path("batch/<int:pk>/codes.<str:fmt>", LabelDownloadView.as_view(), name="download"),
             path("code/<int:pk>/qr.<str:fmt>", CodeImageView.as_view(), name="code_image"),
+            path("labels/<uuid:token>/", LabelJobView.as_view(), name="label_job"),
+            path("labels/<uuid:token>/file", LabelJobFileView.as_view(), name="label_job_file"),
         ]
