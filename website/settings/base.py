@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "website.admin_errors.MalformedAdminPostMiddleware",  # a malformed admin post answers 400
 ]
 
 ROOT_URLCONF = "website.urls"
