@@ -32,6 +32,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from website.spreadsheets import SafeWriter
+
 from .services.importer import (
     KINDS,
     MAX_ROWS,
@@ -268,7 +270,7 @@ class TemplateView(ImportAccessMixin, View):
             return permission_denied(request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
-        response.write("\ufeff" + ",".join(spec.template_headers()) + "\r\n")
+        response.write("\ufeff" + SafeWriter().writerow(spec.template_headers()))  # the shared CSV writer
         return response
 
 

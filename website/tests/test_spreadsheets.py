@@ -48,6 +48,26 @@ def test_writers_neutralise_every_cell_header_included_unless_raw():
     assert "".join(csv_lines([["=1"]])) == "\ufeff'=1\r\n"
 
 
+def test_every_spreadsheet_export_view_we_serve_is_guarded():
+    """Every subclass of Wagtail's SpreadsheetExportMixin behind our URLs (each viewset's index
+    view, the reports, form submissions) neutralises cells: none overrides the guard away."""
+    from django.urls import get_resolver
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    get_resolver().url_patterns  # noqa: B018  (imports every admin view module)
+    views = set(subclasses(SpreadsheetExportMixin))
+    names = {view.__name__ for view in views}
+    assert {"LogEntriesView", "AgingPagesView", "LockedPagesView", "SubmissionsListView", "IndexView"} <= names
+    for view in views:
+        for fmt in ("csv", "xlsx"):
+            assert view.preprocess_field_value(view.__new__(view), "x", "=1+1", fmt) == "'=1+1", view
+
+
 @pytest.fixture
 def planted(client, db):
     """A visitor sends the contact form with a formula as the name (and the page has a field whose
