@@ -173,6 +173,17 @@ CONTACT_MIN_SECONDS = env.float("CONTACT_MIN_SECONDS", default=3.0)
 CONTACT_MAX_FIELD_CHARS = env.int("CONTACT_MAX_FIELD_CHARS", default=5000)
 CONTACT_MAX_BODY_BYTES = env.int("CONTACT_MAX_BODY_BYTES", default=256 * 1024)
 CONTACT_MAIL_ATTEMPTS = env.int("CONTACT_MAIL_ATTEMPTS", default=3)
+
+# Registry import (gi_registry/services/importer/files.py): what one CSV/XLSX file may hold; a file
+# past a limit is refused as soon as the limit is passed (a crafted file fails in well under a second).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=60)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=1_500_000)
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=200_000)
+IMPORT_MAX_SHARED_STRING_CHARS = env.int("IMPORT_MAX_SHARED_STRING_CHARS", default=2_000_000)
+IMPORT_MAX_LINE_CHARS = env.int("IMPORT_MAX_LINE_CHARS", default=100_000)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=500)
+IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=200)
 # Outgoing mail (contact-form copies), e.g. smtp+tls://user:password@smtp.example.cn:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
