@@ -10,6 +10,7 @@ class WebsiteConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished, published, unpublished
 
+        from . import checks  # registers the deployment checks (check --deploy)
         from .cache import bump_version
         from .spreadsheets import guard_wagtail_exports
 
@@ -26,3 +27,4 @@ class WebsiteConfig(AppConfig):
                 )
         for signal in (page_published, page_unpublished, published, unpublished):
             signal.connect(bump_version, dispatch_uid=f"page-cache-{id(signal)}")
+        checks.warn_at_start_up()  # production with a per-process cache: say so (gunicorn runs no checks)

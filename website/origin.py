@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "testserver"})  # noqa: S104
 
@@ -35,15 +36,26 @@ def absolute_url(path: str) -> str:
     return site_origin() + ("" if path.startswith("/") else "/") + path
 
 
-def origin_problem(origin: str) -> str | None:
-    """Why ``origin`` cannot go into something printed or published for good, or ``None``: it must
-    be ``https://`` and name a host that is not a loopback or placeholder address."""
+def origin_fault(origin: str) -> str | None:
+    """``"scheme"``, ``"host"`` or ``"loopback"`` when ``origin`` cannot go into something printed
+    or published for good, else ``None``: it must be ``https://`` and name a host that is not a
+    loopback or local address. Needs no translation machinery (production settings call it)."""
     parts = urlsplit(origin or "")
     if parts.scheme != "https":
-        return "it is not an https:// address"
+        return "scheme"
     host = (parts.hostname or "").lower()
     if not host:
-        return "it names no host"
+        return "host"
     if host in LOOPBACK_HOSTS or host.startswith("127.") or host.endswith((".localhost", ".local")):
-        return "it is a loopback or local address"
+        return "loopback"
     return None
+
+
+def origin_problem(origin: str) -> str | None:
+    """``origin_fault`` as a sentence for staff, or ``None``."""
+    return {
+        None: None,
+        "scheme": _("it is not an https:// address"),
+        "host": _("it names no host"),
+        "loopback": _("it is a loopback or local address"),
+    }[origin_fault(origin)]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Authorisation, Batch, TraceCode
-from . import signing
+from . import labels, signing
 
 MAX_CODES_PER_CALL = 100_000
 BULK_SIZE = 2_000
@@ -77,6 +77,10 @@ def issue_codes(
     if count > MAX_CODES_PER_CALL:
         raise IssuanceError(_("At most %(max)d codes can be issued at once.") % {"max": MAX_CODES_PER_CALL})
     key = signing.signing_key()  # fails loudly (ImproperlyConfigured) before anything is written
+    try:
+        labels.base_url()  # codes that could only be printed with an http or loopback address: none
+    except labels.PrintOriginError as error:
+        raise IssuanceError(str(error)) from None
     with transaction.atomic():
         authorisation = Authorisation.objects.select_for_update().get(pk=batch.authorisation_id)
         batch_status = Batch.objects.filter(pk=batch.pk).values_list("status", flat=True).first()

@@ -16,13 +16,17 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.constants
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from website.origin import origin_fault, origin_problem, site_origin
 from website.spreadsheets import SafeDictWriter
 
 from . import signing
@@ -40,8 +44,32 @@ BULK_MASK = 2
 MM = 72 / 25.4  # PDF points per millimetre
 
 
+class PrintOriginError(ImproperlyConfigured):
+    """The origin for printed codes is one a code must not carry (http, loopback)."""
+
+
 def base_url() -> str:
-    return (getattr(settings, "TRACE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    """The origin printed in QR codes: ``TRACE_BASE_URL``, else the site origin (``SITE_ORIGIN``).
+
+    A printed code is forever, so outside development (``DEBUG`` off) an http or loopback origin
+    is refused (``PrintOriginError``) instead of printing ``HTTP://127.0.0.1:8000/T/…`` (issue 9);
+    production settings refuse to start without an https one."""
+    origin = (getattr(settings, "TRACE_BASE_URL", "") or site_origin()).rstrip("/")
+    if not settings.DEBUG and not _printable(origin):
+        problem = origin_problem(origin)
+        if problem:
+            raise PrintOriginError(
+                _(
+                    "Codes cannot be printed with the address %(origin)s: %(problem)s. Set TRACE_BASE_URL (or SITE_ORIGIN) to the public https address."
+                )
+                % {"origin": origin or "(empty)", "problem": problem}
+            )
+    return origin
+
+
+@lru_cache(maxsize=8)
+def _printable(origin: str) -> bool:
+    return origin_fault(origin) is None  # remembered: base_url() runs for every label
 
 
 def code_url(code: str) -> str:

@@ -17,6 +17,8 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_ORIGIN = "http://testserver"
+# Printed codes need an https, non-loopback origin whenever DEBUG is off (gi_registry/trace/labels.py).
+TRACE_BASE_URL = "https://gi.liangping.example"
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not keep connections)
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Tests see fresh pages; website/tests/test_page_cache.py turns the cache on where it tests it.
