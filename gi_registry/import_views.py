@@ -36,7 +36,6 @@ from website.spreadsheets import SafeWriter
 
 from .services.importer import (
     KINDS,
-    MAX_ROWS,
     MAX_UPLOAD_BYTES,
     ImportFileError,
     ImportKind,
@@ -204,7 +203,7 @@ class UploadView(ImportAccessMixin, ImportTemplateMixin, FormView):
             }
             for kind in self.kinds
         ]
-        context["max_rows"] = MAX_ROWS
+        context["max_rows"] = settings.IMPORT_MAX_ROWS
         return context
 
     def form_valid(self, form):

@@ -258,3 +258,11 @@ def test_the_admin_upload_reports_the_limit_and_imports_nothing(client, lenient_
     assert response.status_code == 200 and 'name="token"' not in html
     assert "more than 200000 different texts" in html or "200000" in html
     assert not Producer.objects.exists()
+
+
+def test_the_upload_page_states_the_configured_row_limit(client, settings):
+    settings.IMPORT_MAX_ROWS = 1234
+    officer = User.objects.create_user("officer", password="x")
+    officer.groups.add(Group.objects.get(name=REGISTRY_OFFICERS))
+    client.force_login(officer)
+    assert "1234" in client.get("/admin/registry-import/").content.decode()
