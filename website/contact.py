@@ -125,19 +125,28 @@ def _use_once(token: str) -> bool:
 
 
 @task()
-def send_contact_copy(subject: str, body: str, addresses: list[str], from_address: str, attempt: int = 1) -> None:
-    """Mail staff the copy of a contact message (run by ``manage.py db_worker``). A failure is
-    logged and leaves this result failed (visible in the task results); on a backend that can
-    defer, it is tried again later, up to ``CONTACT_MAIL_ATTEMPTS`` times in all."""
+def send_contact_copy(submission_id: int, attempt: int = 1) -> None:
+    """Mail staff the copy of a stored contact message (run by ``manage.py db_worker``). A
+    failure is logged and leaves this result failed (visible in the task results); on a backend
+    that can defer, it is tried again later, up to ``CONTACT_MAIL_ATTEMPTS`` times in all."""
     from wagtail.admin.mail import send_mail
+    from wagtail.contrib.forms.models import FormSubmission
 
+    submission = FormSubmission.objects.filter(pk=submission_id).select_related("page").first()
+    if submission is None:  # deleted by staff before it was mailed
+        return
+    page = submission.page.specific
+    addresses = [a.strip() for a in page.to_address.split(",") if a.strip()]
+    if not addresses:
+        return
     try:
-        send_mail(subject, body, addresses, from_address)
+        send_mail(page.subject, page.render_submission_email(submission), addresses, page.from_address)
     except Exception:
         attempts = settings.CONTACT_MAIL_ATTEMPTS
         retry = attempt < attempts and send_contact_copy.get_backend().supports_defer
         logger.exception(
-            "contact form: mailing the copy to %s failed (attempt %d of %d)%s",
+            "contact form: mailing the copy of submission %s to %s failed (attempt %d of %d)%s",
+            submission_id,
             ", ".join(addresses),
             attempt,
             attempts,
@@ -145,6 +154,6 @@ def send_contact_copy(subject: str, body: str, addresses: list[str], from_addres
         )
         if retry:
             send_contact_copy.using(run_after=timezone.now() + timedelta(minutes=5 * attempt)).enqueue(
-                subject, body, addresses, from_address, attempt=attempt + 1
+                submission_id, attempt=attempt + 1
             )
         raise

@@ -375,25 +375,25 @@ class ContactPage(LocalizedPageMixin, AbstractEmailForm):
 
     def process_form_submission(self, form):
         """Store the submission; the copy for staff is mailed by a background task once the
-        submission is committed, so the visitor is thanked whatever the mail relay does."""
+        submission is committed, so the visitor is thanked whatever the mail relay does. The task
+        carries the submission's id only: the visitor's text is not copied into the task table."""
         from django.db import transaction
 
         from .contact import send_contact_copy
 
         submission = self.get_submission_class().objects.create(form_data=form.submission_data(), page=self)
         if self.to_address:
-            args = (self.subject, self.render_email(form), [a.strip() for a in self.to_address.split(",")])
-            from_address = self.from_address
-            transaction.on_commit(lambda: send_contact_copy.enqueue(*args, from_address))
+            transaction.on_commit(lambda: send_contact_copy.enqueue(submission.pk))
         return submission
 
-    def render_email(self, form):
-        """The staff-defined fields only: not the honeypot nor the signed start time."""
-        data = form.submission_data()
+    def render_submission_email(self, submission) -> str:
+        """The mailed copy: the staff-defined fields as stored (never the honeypot, the signed
+        start time or the CSRF token, which are not stored)."""
+        data = submission.get_data()
         lines = []
-        for field in form:
-            if field.name in data:
-                value = data[field.name]
+        for field in self.get_form_fields():
+            if field.clean_name in data:
+                value = data[field.clean_name]
                 lines.append(f"{field.label}: {', '.join(value) if isinstance(value, list) else value}")
         return "\n".join(lines)
 
