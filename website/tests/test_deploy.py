@@ -169,3 +169,11 @@ def test_production_says_at_start_up_that_the_cache_is_per_process(tmp_path):
     assert "website.W001" in result.stderr
     # …and the warning is logged when any process starts (gunicorn runs no checks).
     assert "The default cache is per process" in result.stderr.split("System check identified")[0]
+
+
+def test_demo_data_points_the_default_site_at_the_site_origin(settings, db):
+    settings.SITE_ORIGIN = ORIGIN
+    call_command("load_demo_data", stdout=io.StringIO(), stderr=io.StringIO())
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("gi.liangping.example", 443)
+    assert site.root_page.get_full_url() == f"{ORIGIN}/"  # what Wagtail's sitemap lists

@@ -24,6 +24,7 @@ import datetime
 import enum
 import os
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -56,6 +57,7 @@ from website.models import (
     ProductFamilyPage,
     SiteSettings,
 )
+from website.origin import site_origin
 
 
 class Outcome(enum.StrEnum):
@@ -152,6 +154,7 @@ class Command(BaseCommand):
             self.load_contact_page()
             self.load_translations(gis)
             self.load_site_settings()
+            self.load_site_record()
         counts = dict.fromkeys(Outcome, 0)
         for outcome in self.outcomes.values():
             counts[outcome] += 1
@@ -405,6 +408,22 @@ class Command(BaseCommand):
             return False
         page.form_fields = [ContactFormField(sort_order=i, **field) for i, field in enumerate(wanted)]
         return True
+
+    def load_site_record(self) -> None:
+        """The default Site's hostname and port from the site origin (``SITE_ORIGIN``, in
+        development ``WAGTAILADMIN_BASE_URL``): Wagtail's sitemap and page URLs use them, and a
+        fresh database says ``localhost:80``."""
+        origin = urlsplit(site_origin())
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None or not origin.hostname:
+            return
+        port = origin.port or (443 if origin.scheme == "https" else 80)
+        changed = (site.hostname, site.port) != (origin.hostname, port)
+        if changed:
+            site.hostname, site.port = origin.hostname, port
+            site.save(update_fields=["hostname", "port"])
+        self.record("site record", str(site.pk), Outcome.UPDATED if changed else Outcome.UNCHANGED, 1, 1)
+        self.section_done("site record")
 
     def load_site_settings(self) -> None:
         """The demo navigation and footer (site settings), replaced only when they differ."""
