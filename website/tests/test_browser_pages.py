@@ -82,10 +82,20 @@ def test_public_pages_fit_have_landmarks_and_pass_axe(
     size, axe_source, browser, live_server, demo_site, screenshot_dir, subtests
 ):
     page = browser.new_page(viewport=VIEWPORTS[size])
+    # axe-core as an init script (run by the browser itself, outside the page's Content-Security-
+    # Policy): add_script_tag inserts an inline <script>, which the strict public policy blocks.
+    page.add_init_script(path=axe_source)
+    csp_errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     for name, path in PAGES.items():
         with subtests.test(page=name, size=size):
+            csp_errors.clear()
             response = page.goto(live_server.url + path)
             assert response.status == 200, f"{path}: HTTP {response.status}"
+            assert "script-src 'self'" in response.headers["content-security-policy"], path
             page.screenshot(path=screenshot_dir / f"site-{name}-{size}.png", full_page=True)
 
             scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -96,8 +106,8 @@ def test_public_pages_fit_have_landmarks_and_pass_axe(
             }
             assert all(count == 1 for count in counts.values()), f"{path}: landmarks not once each: {counts}"
 
-            page.add_script_tag(path=axe_source)
             result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
             serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
             assert not serious, f"{path} ({size}) has serious accessibility problems:\n{describe(serious)}"
+            assert csp_errors == [], f"{path} ({size}) broke its Content-Security-Policy: {csp_errors}"
     page.close()
