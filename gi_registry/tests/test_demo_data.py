@@ -85,7 +85,7 @@ class LoadedDemoData(TestCase):
             + len(brand_demo.BRANDS_EN)
             + len(website_demo.FAMILY_PAGES_EN)
         )
-        self.assertEqual(self.first_run, (expected, 1, 0))
+        self.assertEqual(self.first_run, (expected, 2, 0))  # the home page, and the Site record (localhost → origin)
 
     def test_second_run_changes_nothing(self):
         before = table_sizes()
