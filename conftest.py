@@ -105,3 +105,35 @@ def _close_live_server_sessions(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+BACKGROUND_TASKS_IN_DATABASE = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """The real database backend for our background tasks: they wait in the database for a worker."""
+    settings.TASKS = BACKGROUND_TASKS_IN_DATABASE
+
+
+@pytest.fixture
+def run_task_worker(monkeypatch):
+    """Run the real ``db_worker`` for one pass over the queued background tasks, then return.
+
+    The worker calls ``close_old_connections()`` on waking; inside a test's transaction that would
+    close the connection the test holds (PostgreSQL then refuses every later query). Django's own
+    test client disconnects the same call from its request signals for the same reason; here the
+    worker's reference to it is made a no-op for the pass."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    def run() -> None:
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+        call_command(
+            "db_worker", "--backend", "background", "--batch", "--no-startup-delay", "--no-reload", verbosity=0
+        )
+
+    return run

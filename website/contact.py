@@ -124,7 +124,7 @@ def _use_once(token: str) -> bool:
         return True
 
 
-@task()
+@task(backend="background")
 def send_contact_copy(submission_id: int, attempt: int = 1) -> None:
     """Mail staff the copy of a stored contact message (run by ``manage.py db_worker``). A
     failure is logged and leaves this result failed (visible in the task results); on a backend

@@ -64,7 +64,7 @@ def test_admin_listing_exports_neutralise(client, superuser, fmt):
 
 
 def test_admin_batch_export_keeps_numbers_as_numbers(client, superuser):
-    BatchFactory(lot_number=FORMULA, quantity=1200)
+    BatchFactory(product_name=FORMULA, quantity=1200)
     client.force_login(superuser)
     cells = xlsx_cells(client.get("/admin/snippets/gi_registry/batch/", {"export": "xlsx"}))
     assert_neutralised(cells)

@@ -173,16 +173,9 @@ def job_of(response):
     return LabelJob.objects.get(token=token)
 
 
-@pytest.fixture
-def queued_tasks(settings):
-    """The real database backend: tasks wait in the database for a worker."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
 def test_a_large_sheet_becomes_a_job_and_the_worker_renders_a_valid_pdf(
-    client, producer_user, producer_batch, queued_tasks
+    client, producer_user, producer_batch, queued_tasks, run_task_worker
 ):
-    from django.core.management import call_command as run
     from django_tasks_db.models import DBTaskResult
 
     from gi_registry.models import LabelJob
@@ -195,7 +188,7 @@ def test_a_large_sheet_becomes_a_job_and_the_worker_renders_a_valid_pdf(
     page = client.get(response["Location"])
     assert page.status_code == 200 and page["Refresh"] == "3"
     assert b"%PDF" not in page.content
-    run("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)  # one pass, then exit
+    run_task_worker()  # one pass, then exit
     job.refresh_from_db()
     assert job.status == LabelJob.Status.DONE, job.error
     page = client.get(response["Location"])

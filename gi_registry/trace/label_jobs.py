@@ -105,7 +105,7 @@ def render(job: LabelJob) -> tuple[bytes, str]:
     return body, f"{batch.lot_number}-codes.zip"
 
 
-@task()
+@task(backend="background")
 def render_label_job(job_id: int) -> None:
     """Render a label job's file to storage (run by ``manage.py db_worker``); a failure is kept
     on the job (status "failed", the error) for its page to show."""

@@ -308,4 +308,10 @@ SECURE_CSP_ADMIN_PATHS = ["/admin/"]
 # Background tasks (django-tasks, stored in the database by django-tasks-db): contact mail is sent
 # after the response, large label sheets are built off the request. `manage.py db_worker` runs them
 # (`make run` starts one beside the development server; production runs it as its own process).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Our tasks go to the "background" backend. "default" stays immediate: Wagtail enqueues its own
+# reference-index and admin-search updates there, and they keep happening within the save, as
+# before, whether or not a worker runs.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}

@@ -32,4 +32,7 @@ TRACE_SCAN_FLUSH_INTERVAL = 0
 TRACE_SCAN_JOURNAL_DIR = env("TRACE_SCAN_JOURNAL_DIR", default=tempfile.mkdtemp(prefix="lp-test-scan-journal-"))
 # Tasks run at once, inside the request that enqueues them (django-tasks' own immediate backend);
 # the tests that prove work leaves the request use the database backend and run a real db_worker.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}

@@ -7,7 +7,6 @@ import time
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.forms.models import FormSubmission
@@ -103,21 +102,13 @@ def test_an_unreachable_mail_relay_still_thanks_and_stores(
     assert "to ip@example.cn failed (attempt 1 of 3)" in caplog.text
 
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
 def mail_tasks():
     return DBTaskResult.objects.filter(task_path="website.contact.send_contact_copy").order_by("enqueued_at")
 
 
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-
 def test_with_the_database_backend_the_worker_sends_the_mail_after_the_response(
-    client, db, settings, django_capture_on_commit_callbacks
+    client, db, queued_tasks, run_task_worker, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = DATABASE_TASKS
     mailing_page()
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/contact/", posted()).status_code == 200
@@ -125,19 +116,20 @@ def test_with_the_database_backend_the_worker_sends_the_mail_after_the_response(
     task = mail_tasks().get()
     assert task.status == "READY"
     assert "张三" not in str(task.args_kwargs)  # the task holds the submission's id, not the visitor's text
-    run_worker()
+    run_task_worker()
     assert len(mail.outbox) == 1 and "想申请使用专用标志" in mail.outbox[0].body
     assert mail_tasks().get().status == "SUCCESSFUL"
 
 
-def test_a_failed_mail_stays_visible_and_is_tried_again_later(client, db, settings, django_capture_on_commit_callbacks):
-    settings.TASKS = DATABASE_TASKS
+def test_a_failed_mail_stays_visible_and_is_tried_again_later(
+    client, db, settings, queued_tasks, run_task_worker, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
     mailing_page()
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/contact/", posted())
-    run_worker()
+    run_task_worker()
     failed, retry = mail_tasks()
     assert failed.status == "FAILED" and retry.status == "READY"
     assert retry.run_after > timezone.now() and retry.args_kwargs["kwargs"] == {"attempt": 2}
