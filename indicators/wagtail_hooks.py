@@ -5,6 +5,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from gi_registry.admin_scoping import RegistryChooserViewSet
+
 from . import services
 from .models import PlanIndicator
 
@@ -28,6 +30,7 @@ class PlanIndicatorViewSet(SnippetViewSet):
     menu_label = _("Plan indicators")
     menu_name = "plan-indicators"
     menu_order = 210  # after the "Registry" group (200)
+    chooser_viewset_class = RegistryChooserViewSet  # its create view answers 400, not 500, to a post
     add_to_admin_menu = True
     # The listing's search goes through the ORM (icontains), which finds Chinese substrings.
     search_backend_name = None
