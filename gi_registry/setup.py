@@ -14,7 +14,8 @@ PRODUCERS = "生产主体"  # producer accounts: their own record (and later the
 
 REGISTRY_MODELS = ["geographicalindication", "producer", "authorisation", "standard"]
 WORKFLOW_NAME = "登记发布审核"
-# Batches and their events: producers register their own (gi_registry.trace.permissions narrows them).
+# Batches and their events (the trace app): producers register their own (gi_registry.trace.permissions
+# narrows them to their own).
 TRACE_PRODUCER_CODENAMES = [
     "add_batch",
     "change_batch",
@@ -40,9 +41,9 @@ def officer_permissions() -> list[Permission]:
         for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
     ]
     codenames += ["add_township", "change_township", "view_township", "change_productfamily", "view_productfamily"]
-    codenames += TRACE_PRODUCER_CODENAMES + ["delete_traceevent", "view_tracecode", "view_scan"]
     return [
         *_perms("gi_registry", codenames),
+        *_perms("trace", [*TRACE_PRODUCER_CODENAMES, "delete_traceevent", "view_tracecode", "view_scan"]),
         *_perms("wagtailadmin", ["access_admin"]),
         *_perms("wagtaildocs", ["add_document", "change_document", "choose_document"]),
         *_perms("wagtailimages", ["add_image", "change_image", "choose_image"]),
@@ -62,7 +63,8 @@ def brand_editor_permissions() -> list[Permission]:
 def producer_permissions() -> list[Permission]:
     return [
         *_perms("wagtailadmin", ["access_admin"]),
-        *_perms("gi_registry", ["change_producer", "view_producer", *TRACE_PRODUCER_CODENAMES]),
+        *_perms("gi_registry", ["change_producer", "view_producer"]),
+        *_perms("trace", TRACE_PRODUCER_CODENAMES),
     ]
 
 

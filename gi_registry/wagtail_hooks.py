@@ -11,7 +11,6 @@ from . import admin_access  # noqa: F401  (registers the report and form-submiss
 from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped
 from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
-from .trace.admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
 
 OFFICER = "gi_registry.publish_producer"
 
@@ -252,9 +251,6 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
         TownshipViewSet,
         ProductFamilyViewSet,
         RegistryImportViewSet,
-        owner_scoped(BatchViewSet),
-        owner_scoped(TraceEventViewSet),
-        TraceAdminViewSet,
     )
 
 

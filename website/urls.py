@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from gi_registry import opendata
+from gi_registry.trace.admin import registry_bulk_action
 from search.urls import api_urlpatterns as search_api_urlpatterns
 
 from . import views
@@ -17,6 +18,10 @@ handler404 = "website.views.page_not_found"
 handler500 = "website.views.server_error"
 
 urlpatterns = [
+    re_path(
+        r"^admin/bulk/gi_registry/(?P<model_name>batch|traceevent)/(?P<action>[\w-]+)/$",
+        registry_bulk_action,
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import gi_registry.models.trace
+import gi_registry.trace.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,15 +21,15 @@ class Migration(migrations.Migration):
             name='Batch',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lot_number', models.CharField(help_text='Unique for the producer.', max_length=20, validators=[gi_registry.models.trace.validate_lot_number], verbose_name='lot number')),
+                ('lot_number', models.CharField(help_text='Unique for the producer.', max_length=20, validators=[gi_registry.trace.models.validate_lot_number], verbose_name='lot number')),
                 ('product_name', models.CharField(blank=True, help_text="E.g. “梁平柚 礼盒装”; the GI's name if empty.", max_length=100, verbose_name='product name')),
                 ('production_date', models.DateField(verbose_name='production or harvest date')),
                 ('plot', models.CharField(blank=True, max_length=150, verbose_name='plot or base')),
                 ('quantity', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='quantity')),
                 ('unit', models.CharField(choices=[('kg', 'kg'), ('t', 'tonnes'), ('box', 'boxes'), ('piece', 'pieces')], default='kg', max_length=8, verbose_name='unit')),
                 ('grade', models.CharField(blank=True, max_length=40, verbose_name='grade')),
-                ('gtin', models.CharField(blank=True, db_index=True, help_text="The product's GS1 barcode number (8, 12, 13 or 14 digits), if it has one.", max_length=14, validators=[gi_registry.models.trace.validate_gtin], verbose_name='GTIN')),
-                ('inspection_results', models.JSONField(blank=True, default=list, help_text='A list like [{"item": "可溶性固形物", "value": 11.2, "unit": "%", "limit": "≥ 10", "pass": true}].', validators=[gi_registry.models.trace.validate_inspection_results], verbose_name='inspection results')),
+                ('gtin', models.CharField(blank=True, db_index=True, help_text="The product's GS1 barcode number (8, 12, 13 or 14 digits), if it has one.", max_length=14, validators=[gi_registry.trace.models.validate_gtin], verbose_name='GTIN')),
+                ('inspection_results', models.JSONField(blank=True, default=list, help_text='A list like [{"item": "可溶性固形物", "value": 11.2, "unit": "%", "limit": "≥ 10", "pass": true}].', validators=[gi_registry.trace.models.validate_inspection_results], verbose_name='inspection results')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('withdrawn', 'Withdrawn'), ('recalled', 'Recalled')], default='active', max_length=10, verbose_name='status')),
                 ('status_reason', models.CharField(blank=True, max_length=200, verbose_name='reason for withdrawal or recall')),
                 ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status changed')),

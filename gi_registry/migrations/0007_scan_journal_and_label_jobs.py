@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import gi_registry.models.trace
+import gi_registry.trace.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('digest', models.CharField(db_index=True, editable=False, max_length=64, verbose_name='request digest')),
                 ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Rendering'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=8, verbose_name='status')),
                 ('progress', models.PositiveIntegerField(default=0, verbose_name='codes done')),
-                ('file', models.FileField(blank=True, upload_to=gi_registry.models.trace._label_job_upload_to, verbose_name='file')),
+                ('file', models.FileField(blank=True, upload_to=gi_registry.trace.models._label_job_upload_to, verbose_name='file')),
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),

@@ -61,13 +61,15 @@ def test_brand_editor_chooses_no_producer_owned_record(client, brand_editor, bat
 def test_bulk_delete_confirmation_finds_only_own_records(client, producer_user, batches):
     own, other = batches
     client.force_login(producer_user)
-    response = client.get(f"/admin/bulk/gi_registry/batch/delete/?id={other.pk}")
+    # The address the registry app gave batches redirects to the trace app's, the selection kept.
+    response = client.get(f"/admin/bulk/gi_registry/batch/delete/?id={other.pk}", follow=True)
+    assert response.redirect_chain == [(f"/admin/bulk/trace/batch/delete/?id={other.pk}", 302)]
     assert response.status_code == 404
     assert "OTHER-LOT-2" not in response.content.decode()
-    mixed = client.get(f"/admin/bulk/gi_registry/batch/delete/?id={own.pk}&id={other.pk}").content.decode()
+    mixed = client.get(f"/admin/bulk/trace/batch/delete/?id={own.pk}&id={other.pk}").content.decode()
     assert "OWN-LOT-1" in mixed
     assert "OTHER-LOT-2" not in mixed
-    everything = client.get("/admin/bulk/gi_registry/batch/delete/?id=all").content.decode()
+    everything = client.get("/admin/bulk/trace/batch/delete/?id=all").content.decode()
     assert "OTHER-LOT-2" not in everything
 
 

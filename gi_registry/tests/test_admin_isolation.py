@@ -16,9 +16,9 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.log_actions import log
 
 from gi_registry.factories import AuthorisationFactory, ProducerFactory
-from gi_registry.models import TraceCode
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import TraceCode
 from website.models import ContactFormField, ContactPage, HomePage
 
 pytestmark = pytest.mark.django_db

@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -31,9 +32,9 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..models import Batch, LabelJob, Scan, TraceCode, TraceEvent
 from . import label_jobs, labels, scans
 from .issuance import MAX_CODES_PER_CALL, IssuanceError, issue_codes, remaining_quota
+from .models import Batch, LabelJob, Scan, TraceCode, TraceEvent
 from .permissions import ProducerOwnedPolicy, authorisations_for, batches_for, sees_all_batches
 
 batch_policy = ProducerOwnedPolicy(Batch, "producer")
@@ -142,7 +143,35 @@ class BatchIndexView(SnippetViewSet.index_view_class):
         ]
 
 
-class BatchViewSet(SnippetViewSet):
+class RegistryPaths:
+    """The admin addresses these records had while they lived in the registry app
+    (``/admin/snippets/gi_registry/batch/`` …), kept so that bookmarks and printed instructions
+    still work."""
+
+    @cached_property
+    def url_prefix(self) -> str:
+        return f"snippets/gi_registry/{self.model_name}"
+
+    @cached_property
+    def url_namespace(self) -> str:
+        return f"wagtailsnippets_gi_registry_{self.model_name}"
+
+    def get_chooser_admin_base_path(self) -> str:
+        return f"snippets/choose/gi_registry/{self.model_name}"
+
+    def get_chooser_admin_url_namespace(self) -> str:
+        return f"wagtailsnippetchoosers_gi_registry_{self.model_name}"
+
+
+def registry_bulk_action(request, model_name: str, action: str):
+    """``/admin/bulk/gi_registry/batch/…``: bulk actions are addressed by app label, which changed
+    to ``trace``; the old address redirects with its query (the selected ids) kept."""
+    target = reverse("wagtail_bulk_action", args=["trace", model_name, action])
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
+
+
+class BatchViewSet(RegistryPaths, SnippetViewSet):
     model = Batch
     icon = "tag"
     menu_label = gettext_lazy("Batches")
@@ -204,7 +233,7 @@ class BatchViewSet(SnippetViewSet):
         )
 
 
-class TraceEventViewSet(SnippetViewSet):
+class TraceEventViewSet(RegistryPaths, SnippetViewSet):
     model = TraceEvent
     icon = "history"
     menu_label = gettext_lazy("Trace events")
@@ -514,7 +543,7 @@ class ScanDashboardView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "view"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("gi_registry.view_scan"):
+        if not request.user.has_perm("trace.view_scan"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -535,7 +564,7 @@ class ScanDashboardView(WagtailAdminTemplateMixin, TemplateView):
 
 class ScanDashboardMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return request.user.has_perm("gi_registry.view_scan")
+        return request.user.has_perm("trace.view_scan")
 
 
 class TraceAdminViewSet(ViewSet):

@@ -23,10 +23,10 @@ from django.views.decorators.http import require_safe
 
 from website.origin import absolute_url
 
-from ..models import Batch
 from . import gtin as gs1
 from . import resolve as resolver
 from . import scans, signing
+from .models import Batch
 from .views import language_switch, never_cache, render_resolution, too_many_requests
 
 GS1_VOC = "https://gs1.org/voc/"

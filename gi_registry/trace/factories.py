@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from ..factories import AuthorisationFactory, StandardFactory
-from ..models import Batch, TraceEvent
+from .models import Batch, TraceEvent
 
 
 class BatchFactory(factory.django.DjangoModelFactory):

@@ -22,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Authorisation, Batch, TraceCode
+from gi_registry.models import Authorisation
+
 from . import labels, signing
+from .models import Batch, TraceCode
 
 MAX_CODES_PER_CALL = 100_000
 BULK_SIZE = 2_000

@@ -24,8 +24,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
-from ..models import Batch, LabelJob, TraceCode
 from . import labels
+from .models import Batch, LabelJob, TraceCode
 from .permissions import batches_for
 
 logger = logging.getLogger(__name__)

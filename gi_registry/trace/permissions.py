@@ -44,7 +44,7 @@ class ProducerOwnedPolicy(ModelPermissionPolicy):
 
 
 def batches_for(user) -> QuerySet:
-    from ..models import Batch
+    from .models import Batch
 
     policy = ProducerOwnedPolicy(Batch, "producer")
     return policy.instances_user_has_any_permission_for(user, ["change", "view"])

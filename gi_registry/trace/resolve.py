@@ -26,8 +26,8 @@ from django.utils.translation import get_language
 
 from website.origin import absolute_url
 
-from ..models import Batch, TraceCode
 from . import scans, signing
+from .models import Batch, TraceCode
 
 GENUINE, SUSPICIOUS, WITHDRAWN, UNKNOWN = "genuine", "suspicious", "withdrawn", "unknown"
 VERDICTS = (GENUINE, SUSPICIOUS, WITHDRAWN, UNKNOWN)

@@ -80,7 +80,7 @@ from django.utils import timezone
 from website import ratelimit
 from website.ratelimit import RateDecision, client_address
 
-from ..models import Scan, ScanJournalSegment, TraceCode
+from .models import Scan, ScanJournalSegment, TraceCode
 
 # Link-preview fetchers and crawlers. WeChat's own preview fetcher does not publish its
 # User-Agent; the generic words below and the "no User-Agent" rule cover the ones seen in logs.

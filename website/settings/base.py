@@ -19,6 +19,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 INSTALLED_APPS = [
     "website",
     "gi_registry",
+    "gi_registry.trace",
     "brands",
     "search",
     "indicators",

@@ -16,8 +16,9 @@ def test_every_snippet_chooser_create_view_refuses_an_empty_post(superuser):
     client.force_login(superuser)
     answers = {}
     for model in get_snippet_models():
-        url = f"/admin/snippets/choose/{model._meta.app_label}/{model._meta.model_name}/create/"
+        url = f"/admin/{model.snippet_viewset.get_chooser_admin_base_path()}/create/"
         answers[url] = client.post(url, {}).status_code
     assert len(answers) >= 7  # GIs, producers, authorisations, standards, batches, events, indicators…
     assert "/admin/snippets/choose/indicators/planindicator/create/" in answers
-    assert {url: status for url, status in answers.items() if status >= 500} == {}
+    assert "/admin/snippets/choose/gi_registry/batch/create/" in answers  # the trace app keeps its paths
+    assert {url: status for url, status in answers.items() if status >= 500 or status == 404} == {}

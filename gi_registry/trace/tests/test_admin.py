@@ -5,21 +5,15 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from gi_registry.factories import AuthorisationFactory
-from gi_registry.models import Batch, Scan, TraceCode, TraceEvent
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import Batch, Scan, TraceCode, TraceEvent
 from gi_registry.trace.scans import flush_scans
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def refused(response) -> bool:

@@ -15,10 +15,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from gi_registry.models import Batch
 from gi_registry.trace import labels
 from gi_registry.trace.issuance import IssuanceError, issue_codes
 from website.progress import ProgressBar
+
+from ...models import Batch
 
 
 class Command(BaseCommand):

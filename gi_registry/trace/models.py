@@ -1,7 +1,10 @@
 """Traceability (溯源): batches, their trace events, the printed codes and the scans of those codes.
 
 Batches are operational data kept by producers and officers: plain models, no drafts or
-moderation. The rules (validity, quota, signing) live in ``gi_registry.trace``.
+moderation. The rules (validity, quota, signing) live in the other modules of this app.
+
+The tables keep the names they had when these models belonged to the registry app
+(``gi_registry_batch`` …): migration ``trace.0001`` moved the models without touching a row.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..trace.gtin import is_valid_gtin, is_valid_lot, normalise_gtin
+from .gtin import is_valid_gtin, is_valid_lot, normalise_gtin
 
 INSPECTION_KEYS = {"item", "value", "unit", "limit", "pass"}
 
@@ -144,6 +147,7 @@ class Batch(models.Model):
 
     class Meta:
         ordering = ["-production_date", "lot_number"]
+        db_table = "gi_registry_batch"
         verbose_name = _("batch")
         verbose_name_plural = _("batches")
         constraints = [
@@ -249,6 +253,7 @@ class TraceEvent(models.Model):
 
     class Meta:
         ordering = ["event_time", "pk"]
+        db_table = "gi_registry_traceevent"
         verbose_name = _("trace event")
         verbose_name_plural = _("trace events")
 
@@ -332,6 +337,7 @@ class TraceCode(models.Model):
 
     class Meta:
         ordering = ["batch", "issued_at", "pk"]
+        db_table = "gi_registry_tracecode"
         verbose_name = _("trace code")
         verbose_name_plural = _("trace codes")
         indexes = [models.Index(fields=["batch", "status"], name="gi_registry_code_batch_status")]
@@ -372,6 +378,7 @@ class Scan(models.Model):
 
     class Meta:
         ordering = ["-scanned_at"]
+        db_table = "gi_registry_scan"
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
         indexes = [models.Index(fields=["code", "origin"], name="gi_registry_scan_code_origin")]
@@ -389,6 +396,7 @@ class ScanJournalSegment(models.Model):
     written_at = models.DateTimeField(_("written"), default=timezone.now)
 
     class Meta:
+        db_table = "gi_registry_scanjournalsegment"
         verbose_name = _("scan journal segment")
         verbose_name_plural = _("scan journal segments")
 
@@ -444,6 +452,7 @@ class LabelJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        db_table = "gi_registry_labeljob"
         verbose_name = _("label job")
         verbose_name_plural = _("label jobs")
 

@@ -8,20 +8,16 @@ from unittest import mock
 
 import pytest
 from django.db import IntegrityError, connection, connections
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from gi_registry.factories import AuthorisationFactory, GeographicalIndicationFactory
-from gi_registry.models import Authorisation, Batch, GeographicalIndication, TraceCode
+from gi_registry.models import Authorisation, GeographicalIndication
 from gi_registry.trace import issuance, signing
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import IssuanceError, issue_codes, remaining_quota
+from gi_registry.trace.models import Batch, TraceCode
 
-
-@pytest.fixture(autouse=True)
-def english_messages():
-    """The refusals are matched on their English text (the site's default language is Chinese)."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.mark.django_db

@@ -1,20 +1,14 @@
 """The consumer's trace page: the verdict first, the right HTTP status, small, Chinese by default."""
 
 import pytest
-from django.core.cache import cache
 
-from gi_registry.models import TraceCode
 from gi_registry.trace import signing
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import TraceCode
 
 pytestmark = pytest.mark.django_db
 PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 MicroMessenger/8.0.47"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,26 +4,19 @@ loopback origin (issue 9: production printed ``HTTP://127.0.0.1:8000/T/…``).""
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import translation
 
-from gi_registry.models import TraceCode
 from gi_registry.trace import labels
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import IssuanceError, issue_codes
+from gi_registry.trace.models import TraceCode
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 BAD_ORIGINS = [
     ("", "http://127.0.0.1:8000"),  # the old fallback: WAGTAILADMIN_BASE_URL's loopback default
     ("http://gi.liangping.example", ""),
     ("https://127.0.0.1:8443", ""),
     ("https://localhost", ""),
 ]
-
-
-@pytest.fixture(autouse=True)
-def english_messages():
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.parametrize(("trace_base_url", "site_origin"), BAD_ORIGINS)

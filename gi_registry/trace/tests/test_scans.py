@@ -1,12 +1,11 @@
 """Scan counting: what counts, crawlers and previews that do not, the suspicious verdict, the rate limit."""
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
-from gi_registry.models import Scan
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import Scan
 from gi_registry.trace.scans import client_class, coarse_origin, flush_scans
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +25,6 @@ CRAWLERS = [
     "SomeCrawler/1.0",
     "",
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

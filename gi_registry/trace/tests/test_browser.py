@@ -3,9 +3,9 @@
 import pytest
 
 from browser import PHONE
-from gi_registry.models import Scan
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import Scan
 from gi_registry.trace.scans import flush_scans
 
 # serialized_rollback: a transactional test flushes the tables, the migrations' reference data with them

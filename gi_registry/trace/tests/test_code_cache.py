@@ -11,10 +11,10 @@ from django.test import override_settings
 from django.utils import timezone
 from django.views.decorators.cache import never_cache as django_never_cache
 
-from gi_registry.models import Batch, TraceCode
 from gi_registry.trace import resolve, signing
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import Batch, TraceCode
 
 pytestmark = pytest.mark.django_db
 WECHAT = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 MicroMessenger/8.0.47"

@@ -8,10 +8,11 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from gi_registry.factories import AuthorisationFactory, ProducerFactory
-from gi_registry.models import Authorisation, Batch, TraceCode, TraceEvent
+from gi_registry.models import Authorisation
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.gtin import gtin_check_digit, is_valid_gtin, normalise_gtin
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import Batch, TraceCode, TraceEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from PIL import Image, ImageDraw
 
-from gi_registry.models import TraceCode
 from gi_registry.trace import labels, signing
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import TraceCode
 
 
 def decode(image: Image.Image) -> set[str]:
@@ -166,7 +166,7 @@ def download(client, batch, fmt="pdf", **params):
 
 
 def job_of(response):
-    from gi_registry.models import LabelJob
+    from gi_registry.trace.models import LabelJob
 
     assert response.status_code == 302, response.status_code
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
@@ -178,7 +178,7 @@ def test_a_large_sheet_becomes_a_job_and_the_worker_renders_a_valid_pdf(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from gi_registry.models import LabelJob
+    from gi_registry.trace.models import LabelJob
 
     response = download(as_producer(client, producer_user), producer_batch, layout="4x10")
     job = job_of(response)

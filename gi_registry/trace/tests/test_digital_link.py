@@ -1,7 +1,6 @@
 """GS1 Digital Link: /01/<gtin>/10/<lot>/21/<serial>, its validation and the RFC 9264 linkset."""
 
 import pytest
-from django.core.cache import cache
 
 from gi_registry.trace.digital_link import MalformedLink, parse
 from gi_registry.trace.factories import BatchFactory
@@ -12,11 +11,6 @@ GTIN = "06901234567892"
 LINKSET = {"HTTP_ACCEPT": "application/linkset+json"}
 UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMessenger/8.0"}
 VOC = "https://gs1.org/voc/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory, override_settings
 
-from gi_registry.models import Scan, TraceCode
 from gi_registry.trace import resolve, scans
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
+from gi_registry.trace.models import Scan, TraceCode
 from gi_registry.trace.scans import ScanLog, coarse_origin, flush_scans, pending_scans, scan_record
 
 WECHAT = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 MicroMessenger/8.0.47"

@@ -1,7 +1,6 @@
 """The trace JSON, /api/v1/trace/<code>: the same facts as the page, for apps and other registries."""
 
 import pytest
-from django.core.cache import cache
 
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
@@ -21,11 +20,6 @@ KEYS = {
     "events",
 }
 UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (Android 14) AppleWebKit/537.36 MicroMessenger/8.0"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def test_genuine_code_json(client):

@@ -1,0 +1,20 @@
+"""Traceability in the Wagtail admin: one "Traceability" menu (batches, trace events, the scan
+dashboard); the views themselves are in ``admin``."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from gi_registry.admin_scoping import owner_scoped
+
+from .admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
+
+
+class TraceViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Traceability")
+    menu_icon = "tag"
+    menu_order = 210
+    items = (owner_scoped(BatchViewSet), owner_scoped(TraceEventViewSet), TraceAdminViewSet)
+
+
+register_snippet(TraceViewSetGroup)
