@@ -15,7 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from website.i18n import LocalizedPageMixin, localize, source_version
+from core.i18n import LocalizedPageMixin, localize, source_version
 
 from .blocks import BrandStoryBlock
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from website.i18n import localize, source_pages
+from core.i18n import localize, source_pages
 
 from .models import BrandIndexPage, BrandPage
 
 
 def public_brands() -> QuerySet[BrandPage]:
     """Published, unrestricted brand pages in Chinese (the source language), in the editors' order
-    (the page tree); ``website.i18n.localize`` a slice to show it in the visitor's language."""
+    (the page tree); ``core.i18n.localize`` a slice to show it in the visitor's language."""
     return source_pages(BrandPage.objects.live().public()).select_related("logo").order_by("path")
 
 

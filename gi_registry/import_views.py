@@ -32,7 +32,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from website.spreadsheets import SafeWriter
+from core.spreadsheets import SafeWriter
 
 from .services.importer import (
     KINDS,

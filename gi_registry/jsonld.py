@@ -2,7 +2,7 @@
 
 import json
 
-from website.origin import absolute_url
+from core.origin import absolute_url
 
 
 def _dump(data: dict) -> str:

@@ -14,8 +14,8 @@ from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpRespo
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from website.origin import absolute_url
-from website.spreadsheets import csv_lines
+from core.origin import absolute_url
+from core.spreadsheets import csv_lines
 
 from . import services
 

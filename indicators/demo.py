@@ -145,7 +145,7 @@ def load_indicators(command) -> None:
     ``command`` is the running ``load_demo_data`` command: its ``record``/``section_done`` report
     progress and ``publish_page`` publishes the page only when it is new or different.
     """
-    from website.i18n import source_pages
+    from core.i18n import source_pages
     from website.management.commands.load_demo_data import Outcome
     from website.models import HomePage
 

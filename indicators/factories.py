@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import factory
 
-from website.i18n import source_pages
+from core.i18n import source_pages
 from website.models import HomePage
 
 from .models import DashboardPage, IndicatorValue, PlanIndicator

@@ -23,8 +23,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, Page, RevisionMixin
 from wagtail.search import index
 
+from core.i18n import LocalizedPageMixin
 from gi_registry.models.base import revisions_relation
-from website.i18n import LocalizedPageMixin
 
 from .computed import ComputedSource
 

@@ -22,7 +22,7 @@ from functools import cached_property
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from website.spreadsheets import SafeWriter
+from core.spreadsheets import SafeWriter
 
 from . import charts
 from .charts import format_figure

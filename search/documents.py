@@ -303,7 +303,7 @@ def source_object_id(instance) -> str:
     """The id of the document ``instance`` belongs to: a translated page's is its source page's."""
     from wagtail.models import Page
 
-    from website.i18n import source_version
+    from core.i18n import source_version
 
     return str(source_version(instance).pk if isinstance(instance, Page) else instance.pk)
 

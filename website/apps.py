@@ -10,9 +10,10 @@ class WebsiteConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished, published, unpublished
 
+        from core.spreadsheets import guard_wagtail_exports
+
         from . import checks  # registers the deployment checks (check --deploy)
         from .cache import bump_version
-        from .spreadsheets import guard_wagtail_exports
 
         guard_wagtail_exports()  # every admin CSV/XLSX export: no cell a spreadsheet runs as a formula
 

@@ -15,7 +15,7 @@ The host is validated (``request.get_host()``, ``ALLOWED_HOSTS``) before anythin
 the cache, so a disallowed ``Host`` gets 400 even for a cached path, and the key carries the
 validated host with its port. ``ALLOWED_HOSTS`` ignores ports, so a request on a port other than
 the site origin's (``Host: gi.example:6666``) is answered but neither cached nor served from the
-cache. Pages build their absolute addresses from ``SITE_ORIGIN`` (website/origin.py), not from
+cache. Pages build their absolute addresses from ``SITE_ORIGIN`` (core/origin.py), not from
 the request, so no ``Host`` can put its name into a cached page (issue 9).
 """
 
@@ -29,8 +29,9 @@ from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
 
+from core.origin import site_origin
+
 from .models import ContentVersion
-from .origin import site_origin
 
 HEADER = "X-Page-Cache"
 

@@ -3,7 +3,7 @@
 Each names a mistake the security review (issue 9) found on a real deployment:
 
 - ``website.W001`` the cache is per process (local memory): the trace and contact rate limits
-  (website/ratelimit.py) then count per worker, so N workers allow N times the limit.
+  (core/ratelimit.py) then count per worker, so N workers allow N times the limit.
 - ``website.W002`` no ``collectstatic`` manifest: with ``CompressedManifestStaticFilesStorage``
   every page answers 500.
 - ``website.W003`` the default Site record still names localhost (or another host than
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError, connections
 
-from .origin import origin_fault, site_origin
+from core.origin import origin_fault, site_origin
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,10 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from .i18n import localize
+from core.i18n import localize
+from core.origin import absolute_url
+
 from .models import AnnouncementIndexPage, AnnouncementPage
-from .origin import absolute_url
 
 FEED_LENGTH = 20
 

@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .i18n import (
+from core.i18n import (
     LocalizedPageMixin,
     default_locale_id,
     in_visitor_language,
@@ -27,6 +27,7 @@ from .i18n import (
     source_pages,
     source_version,
 )
+
 from .site_paths import is_site_path
 
 
@@ -404,8 +405,9 @@ class ContactPage(LocalizedPageMixin, AbstractEmailForm):
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
     def serve(self, request, *args, **kwargs):
+        from core.ratelimit import hit
+
         from .contact import logger
-        from .ratelimit import hit
 
         if request.method == "POST":
             # Every attempt counts against the visitor's limit, refused ones included.

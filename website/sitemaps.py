@@ -9,9 +9,8 @@ from urllib.parse import urlsplit
 from django.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 
+from core.origin import site_origin
 from gi_registry import services
-
-from .origin import site_origin
 
 
 class _RegistrySitemap(Sitemap):

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from core.origin import absolute_url
+
 from . import csp
-from .origin import absolute_url
 
 
 @require_GET

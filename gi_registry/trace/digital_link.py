@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from website.origin import absolute_url
+from core.origin import absolute_url
 
 from . import gtin as gs1
 from . import resolve as resolver

@@ -26,8 +26,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
-from website.origin import origin_fault, origin_problem, site_origin
-from website.spreadsheets import SafeDictWriter
+from core.origin import origin_fault, origin_problem, site_origin
+from core.spreadsheets import SafeDictWriter
 
 from . import signing
 

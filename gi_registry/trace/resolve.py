@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from website.origin import absolute_url
+from core.origin import absolute_url
 
 from . import scans, signing
 from .models import Batch, TraceCode

@@ -77,8 +77,8 @@ from django.db.models import Count, DateTimeField, Exists, F, IntegerField, Oute
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from website import ratelimit
-from website.ratelimit import RateDecision, client_address
+from core import ratelimit
+from core.ratelimit import RateDecision, client_address
 
 from .models import Scan, ScanJournalSegment, TraceCode
 
@@ -171,7 +171,7 @@ def _coarse_origin(address: str, secret: str) -> str:
 
 def check_rate_limit(request) -> RateDecision:
     """Count this request against its client's window; refuse past ``TRACE_RATE_LIMIT``
-    (``website.ratelimit``: one cache operation per request, a cache outage lets it through)."""
+    (``core.ratelimit``: one cache operation per request, a cache outage lets it through)."""
     return ratelimit.hit(request, "trace", rate_limit(), rate_window())
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from website.origin import absolute_url
+from core.origin import absolute_url
 
 from . import resolve as resolver
 from . import scans, signing

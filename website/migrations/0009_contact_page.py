@@ -7,7 +7,7 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import website.i18n
+import core.i18n
 
 
 class Migration(migrations.Migration):
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 "verbose_name": "contact page",
             },
             bases=(
-                website.i18n.LocalizedPageMixin,
+                core.i18n.LocalizedPageMixin,
                 wagtail.contrib.forms.models.FormMixin,
                 "wagtailcore.page",
                 models.Model,

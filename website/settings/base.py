@@ -154,7 +154,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "梁平地理标志与农产品品牌登记"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-# The public origin (scheme://host[:port]) every absolute address is built from (website/origin.py),
+# The public origin (scheme://host[:port]) every absolute address is built from (core/origin.py),
 # never the request's Host header; empty means WAGTAILADMIN_BASE_URL. Required (https) in production.
 SITE_ORIGIN = env("SITE_ORIGIN", default="")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

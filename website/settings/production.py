@@ -5,7 +5,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from website.origin import origin_fault
+from core.origin import origin_fault
 
 from .base import *  # noqa: F403
 from .base import env
@@ -17,7 +17,7 @@ if len(SECRET_KEY) < 50:
 if not TRACE_SIGNING_KEYS:  # noqa: F405
     raise ImproperlyConfigured("TRACE_SIGNING_KEYS must be set (kid:secret[,kid:secret…]).")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-# Every absolute address (website/origin.py) and every printed QR code (gi_registry/trace/labels.py)
+# Every absolute address (core/origin.py) and every printed QR code (gi_registry/trace/labels.py)
 # comes from these; a printed code is forever, so no http or loopback origin, and no silent default.
 SITE_ORIGIN = env("SITE_ORIGIN", default="").rstrip("/")
 TRACE_BASE_URL = env("TRACE_BASE_URL", default=SITE_ORIGIN).rstrip("/")
@@ -28,7 +28,7 @@ for _name, _origin in (("SITE_ORIGIN", SITE_ORIGIN), ("TRACE_BASE_URL", TRACE_BA
             f"{_name} must be the public https origin (e.g. https://gi.liangping.example), not a loopback "
             f"or http address: {_origin or '(not set)'!r}. Printed codes carry it for good."
         )
-# Rate limits (website/ratelimit.py) and the page cache live in the cache: with the default
+# Rate limits (core/ratelimit.py) and the page cache live in the cache: with the default
 # per-process local memory every worker counts on its own. Set CACHE_URL to a shared cache
 # (redis://… or dbcache://lp_cache after `manage.py createcachetable`); `check --deploy` warns and
 # start-up logs a warning while it is local memory (website/checks.py).

@@ -3,7 +3,10 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
+
+# The benchmark commands (devtools/): development and tests only, never production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105

@@ -6,8 +6,8 @@ from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, gettext, override
 from wagtail.models import Page, Site
 
-from website.i18n import live_translation
-from website.origin import absolute_url
+from core.i18n import live_translation
+from core.origin import absolute_url
 
 register = template.Library()
 

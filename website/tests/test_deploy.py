@@ -41,7 +41,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
-# --- issue 9: production defaults ------------------------------------------------------------------
+# --- production defaults ----------------------------------------------------------------------------
 
 ORIGIN = "https://gi.liangping.example"
 LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -177,3 +177,16 @@ def test_demo_data_points_the_default_site_at_the_site_origin(settings, db):
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port) == ("gi.liangping.example", 443)
     assert site.root_page.get_full_url() == f"{ORIGIN}/"  # what Wagtail's sitemap lists
+
+
+def test_production_installs_no_development_tools(tmp_path):
+    """The benchmark commands (devtools) exist under the dev and test settings only."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env.update({"DJANGO_SETTINGS_MODULE": "website.settings.production", **production_env(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "help", "--commands"], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    commands = set(result.stdout.split())
+    assert {"migrate", "issue_codes", "rebuild_search_index"} <= commands
+    assert not {name for name in commands if name.startswith("bench_")}

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from openpyxl import load_workbook
 from wagtail.contrib.forms.models import FormSubmission
 
+from core.spreadsheets import SafeDictWriter, SafeWriter, csv_lines, neutralise
 from website.models import ContactFormField, ContactPage, HomePage
-from website.spreadsheets import SafeDictWriter, SafeWriter, csv_lines, neutralise
 
 from .test_contact import posted
 

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.progress import ProgressBar
 from gi_registry.services.importer import KINDS, MAX_UPLOAD_BYTES, ImportFileError, read_table, run_import
-from website.progress import ProgressBar
 
 
 class Command(BaseCommand):

@@ -321,7 +321,7 @@ def _kill_workers(master: int) -> list[int]:
     import os
     import signal
 
-    from website.bench import server_processes
+    from devtools.bench import server_processes
 
     workers = [pid for pid in server_processes(master) if pid != master]
     for pid in workers:
@@ -344,7 +344,7 @@ def test_scans_answered_by_a_killed_gunicorn_worker_are_written_exactly_once(tmp
 
     from django.conf import settings
 
-    from website.bench import gunicorn
+    from devtools.bench import gunicorn
 
     if connection.vendor != "sqlite":
         pytest.skip("copies the SQLite test database to a file the server can open")

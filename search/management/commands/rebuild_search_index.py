@@ -12,10 +12,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import ProgressBar
 from search import service
 from search.documents import sources
 from search.engines.base import EngineUnavailable
-from website.progress import ProgressBar
 
 
 class Command(BaseCommand):

@@ -38,6 +38,8 @@ from wagtail.models import Locale, Site
 from brands import demo as brand_demo
 from brands.blocks import BrandStoryBlock
 from brands.models import BrandIndexPage, BrandPage
+from core.i18n import source_pages
+from core.origin import site_origin
 from gi_registry import demo
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 from gi_registry.models.standards import standard_slug
@@ -45,7 +47,6 @@ from gi_registry.setup import ensure_groups_and_workflow
 from indicators.demo import DASHBOARD_PAGE_EN, load_indicators
 from indicators.models import DashboardPage
 from website import demo as website_demo
-from website.i18n import source_pages
 from website.models import (
     AnnouncementIndexPage,
     AnnouncementPage,
@@ -57,7 +58,6 @@ from website.models import (
     ProductFamilyPage,
     SiteSettings,
 )
-from website.origin import site_origin
 
 
 class Outcome(enum.StrEnum):

@@ -15,9 +15,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import ProgressBar
 from gi_registry.trace import labels
 from gi_registry.trace.issuance import IssuanceError, issue_codes
-from website.progress import ProgressBar
 
 from ...models import Batch
 

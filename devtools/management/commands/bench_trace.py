@@ -43,14 +43,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
+from core.progress import ProgressBar
+from devtools.bench import compare_with_options, gunicorn, report
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Township
 from gi_registry.trace import labels
 from gi_registry.trace.issuance import issue_codes
-from website.bench import compare_with_options, gunicorn, report
-from website.progress import ProgressBar
-
-from ...models import Batch, Scan, TraceCode, TraceEvent
+from gi_registry.trace.models import Batch, Scan, TraceCode, TraceEvent
 
 BENCH_SLUG = "bench-trace-gi"
 BENCH_CREDIT_SERIAL = 990_000

@@ -20,10 +20,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.progress import ProgressBar
+from devtools.bench import compare_with_options, gunicorn, report
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
-from website.bench import compare_with_options, gunicorn, report
-from website.progress import ProgressBar
 
 BENCH_PREFIX = "基准测试"
 FIRST_SERIAL = 100000

@@ -5,7 +5,7 @@
 Migrates and loads the demo data into the configured database (never point it at a production
 registry), serves the site with gunicorn on 127.0.0.1 and loads the home page, a brand page, a
 product-family page, the dashboard and the English home side by side with ``/healthz`` in
-interleaved rounds (``website.bench``): medians and ratios, with the page cache on (as deployed)
+interleaved rounds (``devtools.bench``): medians and ratios, with the page cache on (as deployed)
 and off (every request rendered afresh). Then the weight of each page before images: its HTML
 plus the stylesheets and scripts it links, as sent (gzip where the server compresses) and raw.
 Targets (issue 5): each page at least 40 % of the bare view's throughput; home under 150 KB.
@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from website.bench import USER_AGENT, compare_with_options, gunicorn, report
+from devtools.bench import USER_AGENT, compare_with_options, gunicorn, report
 
 PATHS = {
     "home": "/",

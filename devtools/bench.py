@@ -240,7 +240,7 @@ def compare(
 
 def compare_with_options(base: str, paths: dict[str, str], options: dict, label: str, stderr, **kwargs):
     """``compare`` with a benchmark command's ``--requests/--concurrency/--rounds`` and a progress bar."""
-    from .progress import ProgressBar
+    from core.progress import ProgressBar
 
     return compare(
         base,

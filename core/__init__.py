@@ -1,0 +1,4 @@
+"""The shared toolbox every app uses; it depends on no app of ours (the import contract in
+pyproject.toml says so): command-line progress, rate limiting and the client's address, absolute
+URLs from the site origin, the i18n helpers for translated pages, and the one CSV/XLSX writer.
+"""
