@@ -9,7 +9,7 @@ values); the tokens from ``search.text`` go to a full-text table chosen by the d
   Python (weights A–D, no parser or dictionary in between) with a GIN index, ranked with
   ``ts_rank``.
 
-A dialect writes and deletes the
+Both take their field weights from ``ranking.FIELD_WEIGHTS``. A dialect writes and deletes the
 full-text rows and turns a parsed query into SQL; this module, ``EmbeddedEngine``, holds what the
 two databases share: the documents and facet tables, filters, paging, counting, facet counts,
 bounded ranking and autocomplete, and the limits that bound them.

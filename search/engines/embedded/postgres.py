@@ -3,7 +3,7 @@ ranked with ``ts_rank``.
 
 ``search_pgindex`` (migrations 0002–0004) holds ``tsv``, the tokens of ``text.Analysed`` as they
 are (``::tsvector``, no parser or dictionary in between), each stream under its weight letter
-A–D (``sections``); a query is a ``tsquery`` whose lexemes are restricted to the
+A–D from ``ranking.FIELD_WEIGHTS``; a query is a ``tsquery`` whose lexemes are restricted to the
 letters of the streams they are meant for. ``title_tsv`` is the title's lexemes without
 positions, which its GIN index answers without checking rows (title candidates, chains of
 initials). PostgreSQL checks each match of a phrase or of a weighted lexeme against the row's
@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from ...documents import SearchDoc
+from ...ranking import FIELD_WEIGHTS, POSTGRES_WEIGHTS
 from ...text import Analysed, ParsedQuery, Term, looks_like_code, pairs
 
 
@@ -27,16 +28,34 @@ class PostgresDialect:
     """PostgreSQL tsvector + GIN. Tokens go in as they are (``::tsvector``), weights by stream."""
 
     table = "search_pgindex"
-    # weight letter → the token streams it holds; positions jump between streams (no false phrases)
-    sections = (
-        ("A", ("title_words", "pinyin", "codes")),
-        ("B", ("title_chars", "title_pairs")),
-        ("C", ("syllables", "initials", "syllable_pairs", "initial_pairs")),
-        ("D", ("body_words", "body_chars", "body_pairs")),
-    )
-    # ts_rank weights are {D, C, B, A}: the title streams (A, B, C) ranked without length
-    # normalisation (titles are short), the body (D) normalised by its length, then summed
-    rank = "(ts_rank('{0, 0.4, 0.5, 1.0}', tsv, q, 0) + ts_rank('{0.2, 0, 0, 0}', tsv, q, 1))"
+
+    @staticmethod
+    def sections() -> list[tuple[str, tuple[str, ...]]]:
+        """Weight letter → the token streams it holds (``FIELD_WEIGHTS``), letters in order.
+
+        Positions jump between streams, so a phrase never runs from one into the next.
+        """
+        streams: dict[str, list[str]] = {}
+        for stream, weight in FIELD_WEIGHTS.items():
+            streams.setdefault(weight.letter, []).append(stream)
+        return [(letter, tuple(streams[letter])) for letter in sorted(streams)]
+
+    @staticmethod
+    def letters(*streams: str) -> str:
+        """The weight letters of ``streams``: a lexeme restricted to them matches in those streams."""
+        return "".join(sorted({FIELD_WEIGHTS[stream].letter for stream in streams}))
+
+    @property
+    def rank(self) -> str:
+        """The score: ``ts_rank`` with ``POSTGRES_WEIGHTS`` (given as {D, C, B, A}), once without
+        length normalisation for the letters that have none (the title's: titles are short) and
+        once normalised by the document's length for the others (the body), summed."""
+
+        def weights(normalised: bool) -> str:
+            chosen = [w if norm == normalised else 0 for w, norm in (POSTGRES_WEIGHTS[x] for x in "DCBA")]
+            return "{" + ", ".join(repr(w) if w else "0" for w in chosen) + "}"
+
+        return f"(ts_rank('{weights(False)}', tsv, q, 0) + ts_rank('{weights(True)}', tsv, q, 1))"
 
     # --- writing ---
 
@@ -44,7 +63,7 @@ class PostgresDialect:
     def tsvector(cls, analysed: Analysed) -> str:
         positions: dict[str, list[str]] = {}
         position = 1
-        for weight, streams in cls.sections:
+        for weight, streams in cls.sections():
             for stream in streams:
                 for token in getattr(analysed, stream).split():
                     if position > 16383:
@@ -56,8 +75,11 @@ class PostgresDialect:
                 position += 10
         return " ".join(f"'{token}':{','.join(found[:255])}" for token, found in positions.items())
 
-    #: the streams of ``title_tsv`` (weights A–C of ``tsv``), kept without positions or weights
-    title_streams = tuple(stream for weight, streams in sections if weight != "D" for stream in streams)
+    @classmethod
+    def title_streams(cls) -> tuple[str, ...]:
+        """The streams of ``title_tsv`` (weights A–C of ``tsv``), kept without positions or weights."""
+        return tuple(stream for weight, streams in cls.sections() if weight != "D" for stream in streams)
+
     #: the per-character pinyin streams, where a phrase of pairs may also be a chain (``chains``)
     chain_streams = ("syllables", "initials", "syllable_pairs", "initial_pairs")
 
@@ -77,7 +99,7 @@ class PostgresDialect:
     def title_lexemes(cls, analysed: Analysed) -> str:
         """``title_tsv``: the title's tokens (any stream) and chains, without positions or weights."""
         found: dict[str, None] = {}
-        for stream in cls.title_streams:
+        for stream in cls.title_streams():
             tokens = [t.replace("'", "").replace("\\", "") for t in getattr(analysed, stream).split()]
             found.update(dict.fromkeys(t for t in tokens if t))
             if stream in cls.chain_streams:
@@ -118,23 +140,24 @@ class PostgresDialect:
 
     def term(self, term: Term, ranked: bool = True) -> str:
         if term.kind == "cjk":
-            chars = self.sequence(term.chars, "BD")
-            boosts = [self.lexeme(w, "AD") for w in term.words if len(w) > 1] if ranked else []
+            chars = self.sequence(term.chars, self.letters("title_chars", "title_pairs", "body_chars", "body_pairs"))
+            words = self.letters("title_words", "body_words")
+            boosts = [self.lexeme(w, words) for w in term.words if len(w) > 1] if ranked else []
             return f"({chars} & ({' | '.join([chars, *boosts])}))" if boosts else chars
-        alternatives = [self.lexeme(term.text, "AD")]
+        alternatives = [self.lexeme(term.text, self.letters("title_words", "body_words", "pinyin"))]
         if term.syllables:
-            alternatives.append(self.sequence(term.syllables, "C"))
+            alternatives.append(self.sequence(term.syllables, self.letters("syllables", "syllable_pairs")))
         if term.initials:
-            alternatives.append(self.sequence(term.initials, "C"))
+            alternatives.append(self.sequence(term.initials, self.letters("initials", "initial_pairs")))
         if looks_like_code(term.text):
-            alternatives.append(self.lexeme(term.text, "A", prefix=True))
+            alternatives.append(self.lexeme(term.text, self.letters("codes"), prefix=True))
         return "(" + " | ".join(alternatives) + ")"
 
     def expression(self, query: ParsedQuery, ranked: bool = True) -> str:
         """The tsquery; ``ranked=False`` leaves out the parts that only add rank (counting)."""
         expression = " & ".join(self.term(t, ranked) for t in query.terms)
         if query.code:
-            code = self.lexeme(query.code, "A", prefix=True)
+            code = self.lexeme(query.code, self.letters("codes"), prefix=True)
             expression = f"{code} | ({expression})" if expression else code
         return expression
 
@@ -143,9 +166,11 @@ class PostgresDialect:
         last = len(query.terms) - 1
         for i, term in enumerate(query.terms):
             if term.kind == "cjk":
-                parts.append(self.sequence(term.chars, "B"))
+                parts.append(self.sequence(term.chars, self.letters("title_chars", "title_pairs")))
+            elif i == last:
+                parts.append(self.lexeme(term.text, self.letters("title_words", "pinyin", "codes"), prefix=True))
             else:
-                parts.append(self.lexeme(term.text, "A", prefix=i == last))
+                parts.append(self.lexeme(term.text, self.letters("title_words", "pinyin")))
         return " & ".join(parts)
 
     # --- bounded ranking (queries with very many matches) ---
@@ -162,20 +187,20 @@ class PostgresDialect:
 
     def single_tokens(self, term: Term, title_only: bool) -> str:
         """One term as single lexemes (no phrase), or '' when it has none (see ``SqliteDialect``)."""
-        words = "A" if title_only else "AD"
+        words = self.letters("title_words", "pinyin", *(() if title_only else ("body_words",)))
         if term.kind == "cjk":
-            chars = "B" if title_only else "BD"
+            chars = self.letters("title_chars", "title_pairs", *(() if title_only else ("body_chars", "body_pairs")))
             if len(term.chars) == 1:
                 return self.lexeme(term.chars[0], chars)
             if len(term.chars) == 2:
                 return self.lexeme(pairs(term.chars)[0], chars)
             found = [w for w in term.words if len(w) > 1]
             return "(" + " & ".join(self.lexeme(w, words) for w in found) + ")" if found else ""
-        alternatives = [self.lexeme(term.text, words)]  # A holds the title's pinyin too
+        alternatives = [self.lexeme(term.text, words)]
         if len(term.syllables) == 1:
-            alternatives.append(self.lexeme(term.syllables[0], "C"))
+            alternatives.append(self.lexeme(term.syllables[0], self.letters("syllables")))
         elif len(term.syllables) == 2:
-            alternatives.append(self.lexeme(pairs(term.syllables)[0], "C"))
+            alternatives.append(self.lexeme(pairs(term.syllables)[0], self.letters("syllable_pairs")))
         return "(" + " | ".join(alternatives) + ")"
 
     def cheap_expression(self, query: ParsedQuery, title_only: bool) -> str:

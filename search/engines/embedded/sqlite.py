@@ -2,7 +2,7 @@
 
 ``search_fts`` (migrations 0002 and 0003) has one column per token stream of ``text.Analysed``;
 a query is an FTS5 MATCH expression of phrases restricted to columns (``{title_chars
-body_chars} : "梁 平"``), and ``bm25()`` weighs each column (``weights``).
+body_chars} : "梁 平"``), and ``bm25()`` weighs each column by ``ranking.FIELD_WEIGHTS``.
 FTS5 keeps positions in its index, so phrases are cheap to check; what costs time on a very
 common term is ranking every match, which the engine bounds (see the package's docstring).
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...documents import SearchDoc
+from ...ranking import field_weight
 from ...text import ParsedQuery, Term, looks_like_code, pairs
 from ..base import batched
 
@@ -41,8 +42,11 @@ class SqliteDialect:
         "initial_pairs",
     )
 
-    # bm25() weights, one per column in table order (boost, UNINDEXED, last)
-    weights = (8.0, 4.0, 2.0, 1.0, 6.0, 3.0, 2.0, 12.0, 0.0, 4.0, 1.0, 3.0, 2.0, 0.0)
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """The ``bm25()`` weights, one per column in table order (``boost``, UNINDEXED, last), from
+        ``FIELD_WEIGHTS``: 0 for ``exact`` (a whole-title match is a query of its own) and ``boost``."""
+        return (*(field_weight(c) for c in self.columns), 0.0)
 
     # --- writing ---
 
