@@ -1,16 +1,22 @@
-"""The second ranking stage, the same for every engine.
+"""How matches are ranked, the same for every engine.
 
-Engines find the matches and rank them with their own statistics (BM25 in FTS5 and Lucene,
-``ts_rank`` in PostgreSQL), which disagree in the details. The best ``RESCORE_WINDOW`` of them
-are then re-scored here with what a person looking at the list would judge by: does the title
-hold what was typed (also by pinyin), how much of the title it is, is it the whole title, is it
-a whole word there, and how much weight the record carries (a registered GI over a withdrawn
-standard). The engine's own score, scaled to the window, keeps its say, so body matches and
-term frequency still count.
+``FIELD_WEIGHTS`` is the first stage: how much a match in each token stream counts. Every engine
+reads it: SQLite as the per-column weights of ``bm25()``, PostgreSQL as the weight letter (A–D)
+each stream is stored under in the ``tsvector`` and the ``ts_rank`` weight of each letter
+(``POSTGRES_WEIGHTS``), OpenSearch and Elasticsearch as the boost of each field's clause.
+
+The second stage, ``rescore``: engines find the matches and rank them with their own statistics
+(BM25 in FTS5 and Lucene, ``ts_rank`` in PostgreSQL), which disagree in the details. The best
+``RESCORE_WINDOW`` of them are then re-scored here with what a person looking at the list would
+judge by: does the title hold what was typed (also by pinyin), how much of the title it is, is
+it the whole title, is it a whole word there, and how much weight the record carries (a
+registered GI over a withdrawn standard). The engine's own score, scaled to the window, keeps
+its say, so body matches and term frequency still count.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .highlight import match_spans
@@ -20,6 +26,51 @@ if TYPE_CHECKING:
     from .engines.base import StoredHit
 
 RESCORE_WINDOW = 50
+
+
+@dataclass(frozen=True)
+class FieldWeight:
+    """How much a match in one token stream (a field of ``text.Analysed``) counts."""
+
+    #: SQLite: the stream's ``bm25()`` column weight; clusters: the boost of its clause
+    weight: float
+    #: PostgreSQL: the weight letter its tokens carry in the ``tsvector`` (changing it needs a
+    #: rebuild of the index there; the other engines read the weight at query time)
+    letter: str
+
+
+#: The token streams that add rank, in the order PostgreSQL lays them out in the ``tsvector``
+#: (within each letter). ``exact`` (the whole title) is not ranked by weight: every engine puts a
+#: title equal to the query first by a rule of its own.
+FIELD_WEIGHTS: dict[str, FieldWeight] = {
+    "title_words": FieldWeight(8.0, "A"),
+    "pinyin": FieldWeight(6.0, "A"),
+    "codes": FieldWeight(12.0, "A"),
+    "title_chars": FieldWeight(4.0, "B"),
+    "title_pairs": FieldWeight(4.0, "B"),
+    "syllables": FieldWeight(3.0, "C"),
+    "initials": FieldWeight(2.0, "C"),
+    "syllable_pairs": FieldWeight(3.0, "C"),
+    "initial_pairs": FieldWeight(2.0, "C"),
+    "body_words": FieldWeight(2.0, "D"),
+    "body_chars": FieldWeight(1.0, "D"),
+    "body_pairs": FieldWeight(1.0, "D"),
+}
+
+#: PostgreSQL's ``ts_rank`` weight of each letter, and whether its score is divided by the length
+#: of the document (the body: titles are short, so their letters are not normalised)
+POSTGRES_WEIGHTS: dict[str, tuple[float, bool]] = {
+    "A": (1.0, False),
+    "B": (0.5, False),
+    "C": (0.4, False),
+    "D": (0.2, True),
+}
+
+
+def field_weight(stream: str) -> float:
+    """The weight of a match in ``stream``; 0 for a stream that does not add rank (``exact``)."""
+    found = FIELD_WEIGHTS.get(stream)
+    return found.weight if found else 0.0
 
 
 def _title_features(hit: StoredHit, query: ParsedQuery) -> tuple[float, float, float, float]:

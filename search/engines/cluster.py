@@ -27,6 +27,7 @@ from elasticsearch_dsl import A, Document, Float, Index, Keyword, Object, Q, Sea
 from elasticsearch_dsl.response import Response
 
 from ..documents import FACETS, SearchDoc
+from ..ranking import FIELD_WEIGHTS
 from ..text import ParsedQuery, Term, looks_like_code
 from .base import EngineAnswer, EngineUnavailable, Filters, SearchEngine, StoredHit, batched
 
@@ -96,6 +97,16 @@ def record_source(doc: SearchDoc) -> dict:
 
 # --- queries -----------------------------------------------------------------------------------
 
+#: a title equal to the query (``exact``) comes first, as the embedded engine's query of its own
+#: puts it; a suggestion whose title starts with the prefix comes before the others
+EXACT_BOOST = 50
+SUGGEST_EXACT_BOOST = 20
+
+
+def boost(stream: str) -> float:
+    """The boost of a clause on ``stream``: its weight in ``ranking.FIELD_WEIGHTS``."""
+    return FIELD_WEIGHTS[stream].weight
+
 
 def term_query(term: Term) -> Q:
     if term.kind == "cjk":
@@ -103,35 +114,37 @@ def term_query(term: Term) -> Q:
         must = Q(
             "bool",
             should=[
-                Q("match_phrase", title_chars={"query": phrase, "boost": 4}),
-                Q("match_phrase", body_chars={"query": phrase, "boost": 1}),
+                Q("match_phrase", title_chars={"query": phrase, "boost": boost("title_chars")}),
+                Q("match_phrase", body_chars={"query": phrase, "boost": boost("body_chars")}),
             ],
             minimum_should_match=1,
         )
         words = [w for w in term.words if len(w) > 1]
-        should = [Q("match", title_words={"query": w, "boost": 8}) for w in words]
-        should += [Q("match", body_words={"query": w, "boost": 2}) for w in words]
+        should = [Q("match", title_words={"query": w, "boost": boost("title_words")}) for w in words]
+        should += [Q("match", body_words={"query": w, "boost": boost("body_words")}) for w in words]
         return Q("bool", must=[must], should=should) if should else must
     alternatives = [
-        Q("match", title_words={"query": term.text, "boost": 8}),
-        Q("match", body_words={"query": term.text, "boost": 2}),
-        Q("match", pinyin={"query": term.text, "boost": 6}),
+        Q("match", title_words={"query": term.text, "boost": boost("title_words")}),
+        Q("match", body_words={"query": term.text, "boost": boost("body_words")}),
+        Q("match", pinyin={"query": term.text, "boost": boost("pinyin")}),
     ]
     if term.syllables:
-        alternatives.append(Q("match_phrase", syllables={"query": " ".join(term.syllables), "boost": 3}))
+        alternatives.append(
+            Q("match_phrase", syllables={"query": " ".join(term.syllables), "boost": boost("syllables")})
+        )
     if term.initials:
-        alternatives.append(Q("match_phrase", initials={"query": " ".join(term.initials), "boost": 2}))
+        alternatives.append(Q("match_phrase", initials={"query": " ".join(term.initials), "boost": boost("initials")}))
     if looks_like_code(term.text):
-        alternatives.append(Q("prefix", codes={"value": term.text, "boost": 12}))
+        alternatives.append(Q("prefix", codes={"value": term.text, "boost": boost("codes")}))
     return Q("bool", should=alternatives, minimum_should_match=1)
 
 
 def query_for(parsed: ParsedQuery) -> Q:
     main = Q("bool", must=[term_query(t) for t in parsed.terms]) if parsed.terms else None
     if parsed.code:
-        code = Q("prefix", codes={"value": parsed.code, "boost": 12})
+        code = Q("prefix", codes={"value": parsed.code, "boost": boost("codes")})
         main = Q("bool", should=[code, main], minimum_should_match=1) if main else code
-    should = [Q("term", exact={"value": parsed.exact, "boost": 50})] if parsed.exact else []
+    should = [Q("term", exact={"value": parsed.exact, "boost": EXACT_BOOST})] if parsed.exact else []
     return Q(
         "function_score",
         query=Q("bool", must=[main], should=should),
@@ -165,7 +178,7 @@ def suggest_query(parsed: ParsedQuery, prefix: str) -> Q:
             )
         else:
             must.append(Q("bool", should=[Q("match", title_words=term.text), Q("match", pinyin=term.text)]))
-    return Q("bool", must=must, should=[Q("prefix", exact={"value": prefix, "boost": 20})])
+    return Q("bool", must=must, should=[Q("prefix", exact={"value": prefix, "boost": SUGGEST_EXACT_BOOST})])
 
 
 # --- the engine --------------------------------------------------------------------------------
