@@ -131,7 +131,8 @@ class BrandPage(LocalizedPageMixin, Page):
 
     def licensed_producers(self):
         """Producers licensed to use the brand: those holding an authorisation valid today for one
-        of the brand's public GIs (registry rule, ``gi_registry.services.valid_authorisations``)."""
+        of the brand's public GIs (the registry's rule, ``Authorisation.objects.valid_on``, through
+        ``gi_registry.services.valid_authorisations``)."""
         from gi_registry import services
 
         producer_ids = (

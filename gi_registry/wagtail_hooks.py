@@ -11,8 +11,7 @@ from . import admin_access  # noqa: F401  (registers the report and form-submiss
 from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped
 from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
-
-OFFICER = "gi_registry.publish_producer"
+from .permissions import OFFICER_PERMISSION as OFFICER
 
 
 class RegistryViewSet(SnippetViewSet):

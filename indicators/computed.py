@@ -6,7 +6,8 @@ records, through ``gi_registry.services``. A figure counts invented records too,
 
 What the registry cannot know: it keeps a record's *current* status, not when a status changed.
 A trademark revoked today is therefore left out of every year's total, and an authorisation
-suspended or revoked today is left out of every past year.
+suspended or revoked today (or whose producer is suspended or closed today) is left out of every
+past year.
 """
 
 from __future__ import annotations
@@ -73,22 +74,17 @@ def gi_trademarks(day: datetime.date, *, registered_after: datetime.date | None 
 def authorised_producers(day: datetime.date, today: datetime.date):
     """Producers holding at least one GI authorisation in force on ``day``.
 
-    For today (or later) this is the registry's own rule, ``services.valid_authorisations``. For a
-    past day an authorisation whose period covered the day and that has since *expired* was in
-    force then too; ``valid_authorisations`` alone (status active) would leave it out.
+    The registry's own rule, ``Authorisation.objects.valid_on`` on the public authorisations
+    (``services.valid_authorisations``). For a past day an authorisation whose period covered the
+    day and that has since *expired* was in force then too, so ``expired`` counts as well as
+    ``active``; the rest of the rule (GI registered and inside its validity, producer active) is
+    read from the records' current status, like everything here.
     """
     from gi_registry import services
-    from gi_registry.models import Authorisation, GeographicalIndication, Producer
+    from gi_registry.models import Authorisation, Producer
 
-    if day >= today:
-        authorisations = services.valid_authorisations(day)
-    else:
-        authorisations = services.public_authorisations().filter(
-            status__in=[Authorisation.Status.ACTIVE, Authorisation.Status.EXPIRED],
-            valid_from__lte=day,
-            valid_until__gte=day,
-            geographical_indication__status=GeographicalIndication.Status.REGISTERED,
-        )
+    statuses = None if day >= today else [Authorisation.Status.ACTIVE, Authorisation.Status.EXPIRED]
+    authorisations = services.public_authorisations().valid_on(day, statuses=statuses)
     return Producer.objects.filter(pk__in=authorisations.values("producer_id"))
 
 

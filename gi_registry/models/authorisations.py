@@ -1,5 +1,7 @@
 """Authorisations (使用授权): a producer's right to use a GI's name and special mark."""
 
+from __future__ import annotations
+
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -8,7 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from . import validity
 from .base import RegistryRecord, revisions_relation, workflow_states_relation
+
+
+class AuthorisationQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date | None = None, *, statuses=None) -> AuthorisationQuerySet:
+        """Authorisations in force on ``day`` (today, Asia/Shanghai, by default): the registry's one
+        rule (``validity.authorisation_valid_conditions``), the same as ``Authorisation.is_valid_on``.
+
+        ``statuses`` widens the authorisation statuses that count (the dashboard counts one that
+        has since expired as in force on a past day). Publication (``live``) is not checked here;
+        ``gi_registry.services.public_authorisations`` adds it for the public.
+        """
+        day = day or timezone.localdate()
+        return self.filter(validity.as_q(validity.authorisation_valid_conditions(day, statuses=statuses)))
 
 
 class Authorisation(RegistryRecord):
@@ -60,6 +76,8 @@ class Authorisation(RegistryRecord):
     _revisions = revisions_relation("authorisation")
     workflow_states = workflow_states_relation("authorisation")
 
+    objects = AuthorisationQuerySet.as_manager()
+
     search_fields = [
         index.SearchField("number", boost=2),
         index.AutocompleteField("number"),
@@ -85,13 +103,11 @@ class Authorisation(RegistryRecord):
         return self._revisions
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
-        """Active, inside its period, and its GI registered on ``day`` (today by default)."""
+        """In force on ``day`` (today by default): the same rule as ``Authorisation.objects.valid_on``
+        (active, inside its period, its GI registered and inside the GI's validity, its producer
+        active), checked on this loaded record and its GI and producer."""
         day = day or timezone.localdate()
-        return (
-            self.status == self.Status.ACTIVE
-            and self.valid_from <= day <= self.valid_until
-            and self.geographical_indication.is_registered_on(day)
-        )
+        return validity.holds(self, validity.authorisation_valid_conditions(day))
 
     def remaining_quota(self, year: int | None = None) -> int:
         """Codes that may still be issued under this authorisation in ``year`` (this year, Asia/Shanghai)."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.search import index
 
+from . import validity
 from .base import RegistryRecord, revisions_relation, workflow_states_relation
 
 
@@ -160,10 +161,9 @@ class GeographicalIndication(RegistryRecord):
         return reverse("gi_registry:gi_detail", kwargs={"slug": self.slug})
 
     def is_registered_on(self, day: datetime.date) -> bool:
-        """Registered, and for a trademark inside its validity period, on ``day``."""
-        if self.status != self.Status.REGISTERED:
-            return False
-        return not (self.valid_from and day < self.valid_from) and not (self.valid_until and day > self.valid_until)
+        """Registered, and for a trademark inside its validity period, on ``day``
+        (``validity.gi_registered_conditions``, part of the authorisation rule)."""
+        return validity.holds(self, validity.gi_registered_conditions(day))
 
     def clean(self) -> None:
         super().clean()

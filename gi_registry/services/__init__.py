@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from ..models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
 
@@ -33,14 +32,9 @@ def public_authorisations() -> QuerySet[Authorisation]:
 
 
 def valid_authorisations(day: datetime.date | None = None) -> QuerySet[Authorisation]:
-    """Public authorisations in force on ``day``: active, inside their period, GI registered."""
-    day = day or timezone.localdate()
-    return public_authorisations().filter(
-        status=Authorisation.Status.ACTIVE,
-        valid_from__lte=day,
-        valid_until__gte=day,
-        geographical_indication__status=GeographicalIndication.Status.REGISTERED,
-    )
+    """Public authorisations in force on ``day`` (today by default): published, and valid by the
+    registry's one rule, ``Authorisation.objects.valid_on`` (the rule code issuance applies)."""
+    return public_authorisations().valid_on(day)
 
 
 def gi_detail(slug: str) -> GeographicalIndication:

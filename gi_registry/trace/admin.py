@@ -35,7 +35,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from . import label_jobs, labels, scans
 from .issuance import MAX_CODES_PER_CALL, IssuanceError, issue_codes, remaining_quota
 from .models import Batch, LabelJob, Scan, TraceCode, TraceEvent
-from .permissions import ProducerOwnedPolicy, authorisations_for, batches_for, sees_all_batches
+from .permissions import OFFICER_PERMISSION, ProducerOwnedPolicy, authorisations_for, batches_for, sees_all_batches
 
 batch_policy = ProducerOwnedPolicy(Batch, "producer")
 event_policy = ProducerOwnedPolicy(TraceEvent, "batch__producer")
@@ -220,7 +220,7 @@ class BatchViewSet(RegistryPaths, SnippetViewSet):
                 [FieldPanel("standard"), FieldPanel("inspection_results"), FieldPanel("inspection_report")],
                 heading=gettext_lazy("Inspection"),
             ),
-            FieldPanel("is_demo", permission="gi_registry.publish_producer"),
+            FieldPanel("is_demo", permission=OFFICER_PERMISSION),
         ],
         base_form_class=BatchForm,
     )

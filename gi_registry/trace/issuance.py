@@ -3,7 +3,8 @@
 Rules (DESIGN.md, "Authorisation"; issue #4):
 
 * codes are issued only for an active batch, under an authorisation valid on the day of issue
-  (``Authorisation.is_valid_on``, in the site's time zone, Asia/Shanghai);
+  (``Authorisation.is_valid_on``, in the site's time zone, Asia/Shanghai: the same rule as
+  ``Authorisation.objects.valid_on``, by which the public pages list licensed producers);
 * the codes issued under one authorisation in a calendar year (Asia/Shanghai) never exceed its
   ``yearly_quota``;
 * one call issues all the codes it was asked for or none; two calls that race cannot together

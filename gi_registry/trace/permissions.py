@@ -1,46 +1,19 @@
 """Who may see and change which batch (and its events and codes).
 
-Registry officers (``publish_producer``) and superusers act on every batch. A producer account
-acts only on the batches of the producers that list it in ``Producer.accounts``, and can register
-a batch only under one of those producers' authorisations (see ``admin.BatchForm``).
+Registry officers (``gi_registry.permissions.OFFICER_PERMISSION``) and superusers act on every
+batch. A producer account acts only on the batches of the producers that list it in
+``Producer.accounts``, and can register a batch only under one of those producers' authorisations
+(see ``admin.BatchForm``). The policy is the registry's one for producer-owned records.
 """
 
-from django.db.models import Q, QuerySet
-from wagtail.permission_policies import ModelPermissionPolicy
+from django.db.models import QuerySet
 
-OFFICER_PERMISSION = "gi_registry.publish_producer"
+from ..permissions import OFFICER_PERMISSION, ProducerOwnedPolicy, is_officer
 
+__all__ = ["OFFICER_PERMISSION", "ProducerOwnedPolicy", "authorisations_for", "batches_for", "sees_all_batches"]
 
-def sees_all_batches(user) -> bool:
-    return bool(user.is_active and (user.is_superuser or user.has_perm(OFFICER_PERMISSION)))
-
-
-class ProducerOwnedPolicy(ModelPermissionPolicy):
-    """Model permissions, narrowed to the records of the user's own producers."""
-
-    def __init__(self, model, producer_path: str) -> None:
-        super().__init__(model)
-        self.producer_path = producer_path
-
-    def _own(self, user) -> Q:
-        return Q(**{f"{self.producer_path}__accounts": user})
-
-    def user_has_permission_for_instance(self, user, action, instance) -> bool:
-        return self.user_has_any_permission_for_instance(user, [action], instance)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance) -> bool:
-        if not self.user_has_any_permission(user, actions):
-            return False
-        if sees_all_batches(user):
-            return True
-        return instance.pk is not None and self.model.objects.filter(self._own(user), pk=instance.pk).exists()
-
-    def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
-        if not self.user_has_any_permission(user, actions):
-            return self.model.objects.none()
-        if sees_all_batches(user):
-            return self.model.objects.all()
-        return self.model.objects.filter(self._own(user)).distinct()
+#: officers and superusers see every batch (the registry's officer rule)
+sees_all_batches = is_officer
 
 
 def batches_for(user) -> QuerySet:
@@ -55,6 +28,6 @@ def authorisations_for(user) -> QuerySet:
     from ..models import Authorisation
 
     qs = Authorisation.objects.select_related("producer", "geographical_indication")
-    if sees_all_batches(user):
+    if is_officer(user):
         return qs
     return qs.filter(producer__accounts=user).distinct()

@@ -62,6 +62,7 @@ def full_batch(batch_id: int) -> tuple[Batch, list]:
     batch = Batch.objects.select_related(
         "producer__township",
         "authorisation__geographical_indication__product_family",
+        "authorisation__producer",  # Authorisation.is_valid_on reads the producer's status
         "authorisation__certificate",
         "standard",
         "inspection_report",
