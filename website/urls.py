@@ -7,8 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from gi_registry import opendata
 from gi_registry.trace.admin import registry_bulk_action
+from gi_registry.urls import api_urlpatterns as registry_api_urlpatterns
 from search.urls import api_urlpatterns as search_api_urlpatterns
 
 from . import views
@@ -30,10 +30,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # Trace pages, the trace API and GS1 Digital Link: printed on labels, so never language-prefixed.
     path("", include("gi_registry.trace.urls")),
-    *(
-        path(f"api/v1/registry/{name}", opendata.registry_list, {"resource_name": name}, name=f"registry_api_{name}")
-        for name in opendata.RESOURCES
-    ),
+    # Open data (DRF), the OpenAPI schema /api/v1/schema and its docs page /api/v1/docs.
+    *registry_api_urlpatterns,
     *search_api_urlpatterns,
 ]
 

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    # The open-data API's OpenAPI schema and its docs page, with Swagger UI served from here (no
+    # CDN). Django REST framework itself comes with Wagtail; "rest_framework" stays out of this
+    # list, so Wagtail's admin API does not gain the browsable API.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -316,3 +321,43 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
+
+# ---- The open-data API (gi_registry/api.py) on Django REST framework --------------------------
+# Anonymous and read-only: no authentication (so no session or CSRF token for a GET), JSON only
+# (no browsable API), no throttling (the JSON pages are whole-page cached like any public page,
+# the CSV streams). Views that need otherwise set their own: Wagtail's admin API keeps its
+# SessionAuthentication and its permission checks.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# The OpenAPI 3 schema, /api/v1/schema (drf-spectacular), and its docs page, /api/v1/docs.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Liangping GI registry API",
+    "DESCRIPTION": (
+        "The public registry of Liangping's geographical indications as open data (JSON pages or CSV), "
+        "the trace of a printed code, and search. No key needed; public fields only."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["gi_registry.api.public_api_only"],
+    "POSTPROCESSING_HOOKS": ["gi_registry.api.document_plain_views"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "TAGS": [
+        {"name": "open data", "description": "The registry's public records."},
+        {"name": "trace", "description": "What a printed code says."},
+        {"name": "search", "description": "Search and autocomplete."},
+    ],
+}
+# The schema is YAML or JSON by the Accept header, which the page cache's key does not carry.
+PAGE_CACHE_EXCLUDE = [*PAGE_CACHE_EXCLUDE, "/api/v1/schema"]
+# ---- end of the open-data API settings --------------------------------------------------------
