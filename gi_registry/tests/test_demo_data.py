@@ -185,9 +185,9 @@ class LoadedDemoData(TestCase):
 
     def test_home_page_intro_is_published(self):
         home = HomePage.objects.get(locale__language_code="zh-hans")
-        self.assertEqual(home.intro, demo.HOME_PAGE["intro"])
+        self.assertEqual(home.intro, website_demo.HOME_PAGE["intro"])
         self.assertTrue(home.live)
-        self.assertEqual(home.live_revision.as_object().intro, demo.HOME_PAGE["intro"])
+        self.assertEqual(home.live_revision.as_object().intro, website_demo.HOME_PAGE["intro"])
 
     def test_demo_accounts_exist_with_their_groups(self):
         users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
