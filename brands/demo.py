@@ -1,4 +1,8 @@
-"""Demo brand pages, as plain data; ``manage.py load_demo_data`` loads them (idempotently).
+"""Demo brand pages, and their steps of the demo loader (``core.demo``, ``manage.py load_demo_data``).
+
+The brand index goes under the home page (the default site's root), the brands under the index;
+each page is found by its slug and published as a new revision only when new or different
+(StreamFields compared without their generated block ids), then its English version likewise.
 
 What is real, and where it comes from
 -------------------------------------
@@ -16,6 +20,13 @@ The slogans (other than the brand names themselves), the owners, the stories' wo
 choice of which demo GIs sit under which brand. No logo or photo is shipped: an invented logo
 would look official.
 """
+
+from core.demo import PAGES, TRANSLATIONS, DemoRun, Step, home_page, publish_page, publish_translations
+from core.i18n import source_pages
+from gi_registry.models import GeographicalIndication, ProductFamily
+
+from .blocks import BrandStoryBlock
+from .models import BrandIndexPage, BrandPage
 
 BRAND_INDEX = {
     "title": "区域品牌",
@@ -214,3 +225,56 @@ BRANDS_EN = {
         ],
     },
 }
+
+
+# --- Loading -----------------------------------------------------------------------------------
+
+
+def brand_story(story: list[tuple[str, object]], gis: dict[str, GeographicalIndication]):
+    """A demo brand story as a StreamField value: a product list's GI slugs become the GIs."""
+    blocks = [
+        (kind, {**value, "products": [gis[slug] for slug in value["products"]]} if kind == "products" else value)
+        for kind, value in story
+    ]
+    return BrandStoryBlock().normalize(blocks)
+
+
+def demo_gis() -> dict[str, GeographicalIndication]:
+    return {gi.slug: gi for gi in GeographicalIndication.objects.all()}
+
+
+def load(run: DemoRun) -> None:
+    """The brand index under the home page and the brands under it."""
+    home = home_page()
+    if home is None:
+        return
+    gis = demo_gis()
+    total = 1 + len(BRANDS)
+    index = BrandIndexPage.objects.child_of(home).first() or BrandIndexPage()
+    run.record("brands", "index", publish_page(index, BRAND_INDEX, parent=home), 1, total)
+    families = {f.slug: f for f in ProductFamily.objects.all()}
+    for position, data in enumerate(BRANDS, 2):
+        values = {key: value for key, value in data.items() if key not in ("story", "product_families")}
+        values.pop("geographical_indications")
+        values["story"] = brand_story(data["story"], gis)
+        values["is_demo"] = True
+        m2m = {
+            "geographical_indications": [gis[slug] for slug in data["geographical_indications"]],
+            "product_families": [families[slug] for slug in data["product_families"]],
+        }
+        page = source_pages(BrandPage.objects.filter(slug=data["slug"])).first() or BrandPage()
+        run.record("brands", data["slug"], publish_page(page, values, m2m, parent=index), position, total)
+
+
+def translate(run: DemoRun) -> None:
+    """The English versions of the brand index and the brands."""
+    gis = demo_gis()
+    work = [(source_pages(BrandIndexPage.objects.all()).first(), BRAND_INDEX_EN)]
+    for slug, data in BRANDS_EN.items():
+        page = source_pages(BrandPage.objects.filter(slug=slug)).first()
+        work.append((page, {**data, "story": brand_story(data["story"], gis)}))
+    publish_translations(run, work)
+
+
+# after the home page (registry records before it); the English ones after the English home page
+DEMO_STEPS = [Step(PAGES, load), Step(TRANSLATIONS + 10, translate)]

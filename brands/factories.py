@@ -6,7 +6,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
-from website.models import HomePage
+from core.demo import home_page
 
 from .blocks import BrandStoryBlock
 from .models import BrandIndexPage, BrandPage
@@ -21,7 +21,7 @@ def brand_index(title: str = "区域品牌", slug: str = "brands") -> BrandIndex
     existing = BrandIndexPage.objects.filter(locale__language_code="zh-hans").first()
     if existing is not None:
         return existing
-    home = HomePage.objects.get(locale__language_code="zh-hans")
+    home = home_page()
     index = BrandIndexPage(title=title, slug=slug, intro="<p>梁平区的农产品区域公用品牌与企业品牌。</p>")
     home.add_child(instance=index)
     index.save_revision().publish()

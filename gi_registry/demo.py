@@ -1,4 +1,4 @@
-"""Demo data for the registry, as plain Python data; ``manage.py load_demo_data`` loads it.
+"""Demo data for the registry, and its step of the demo loader (``core.demo``, ``manage.py load_demo_data``).
 
 What is real, and where it comes from
 -------------------------------------
@@ -40,8 +40,17 @@ them. The command is for demo and development machines only: never run it agains
 """
 
 import datetime
+import os
 
-from .setup import BRAND_EDITORS, REGISTRY_OFFICERS
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import CommandError
+
+from core.demo import RECORDS, DemoRun, Outcome, Step, sync_record
+
+from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
+from .models.standards import standard_slug
+from .setup import BRAND_EDITORS, REGISTRY_OFFICERS, ensure_groups_and_workflow
 from .setup import PRODUCERS as PRODUCER_ACCOUNTS
 
 BASE_DATE = datetime.date(2026, 1, 1)
@@ -567,24 +576,6 @@ STANDARDS = [
 ]
 
 
-# --- Home page ---------------------------------------------------------------------------------
-
-HOME_PAGE = {
-    "intro": (
-        "梁平区地理标志、农产品区域公共品牌、授权使用主体和地方标准的公共登记。"
-        "扫描包装上的二维码，即可核验产品真伪，查看产地、批次、生产主体与授权信息。"
-    ),
-    "body": (
-        "<p>稻子、柚子、鸭子、豆子、笋子——梁平的“五子”绿色食品产业群，是《重庆市梁平区知识产权保护和运用"
-        "“十四五”规划（2021—2025年）》重点服务的对象。规划提出打造和推广“五子登科·丰味梁平”等梁平地理标志"
-        "和农产品区域公共品牌，推动地理标志运用示范基地和绿色农业地方标准建设。</p>"
-        "<p>本站登记地理标志（农产品地理标志、地理标志保护产品、地理标志证明商标和集体商标）、获准使用的"
-        "生产主体及其授权、适用的国家、行业、地方、团体和企业标准，并提供开放数据下载。</p>"
-        "<p>说明：本站当前载有演示数据。标有“演示”的记录为虚构，仅供试用，不是官方登记内容。</p>"
-    ),
-}
-
-
 # --- Demo accounts -----------------------------------------------------------------------------
 # username, group name (gi_registry.setup), superuser?, display name. Password: $DEMO_PASSWORD or
 # DEFAULT_DEMO_PASSWORD. ``producer`` is linked (Producer.accounts) to DEMO_PRODUCER_ACCOUNT_FOR.
@@ -596,3 +587,169 @@ DEMO_USERS = [
     ("producer", PRODUCER_ACCOUNTS, False, "演示生产主体账号"),
 ]
 DEMO_PRODUCER_ACCOUNT_FOR = "93500155MA9000011Q"  # 梁平区礼让镇川西柚子专业合作社
+
+
+# --- Loading -----------------------------------------------------------------------------------
+# Every record is found by its natural key (GI slug, producer credit code, authorisation number,
+# standard code) and published only when new or different (``core.demo.sync_record``). Accounts
+# that already exist are left as they are (password, flags and groups).
+
+GI_DEFAULTS = {
+    "name_en": "",
+    "registration_number": "",
+    "specification_number": "",
+    "authority": "",
+    "holder": "",
+    "registration_date": None,
+    "protected_area": "",
+    "protected_area_geojson": None,
+    "nice_class": None,
+    "goods": "",
+    "valid_from": None,
+    "valid_until": None,
+    "summary": "",
+    "is_demo": False,
+}
+STANDARD_DEFAULTS = {
+    "title_en": "",
+    "status": Standard.Status.CURRENT,
+    "issuing_body": "",
+    "issued_on": None,
+    "implemented_on": None,
+    "scope": "",
+    "is_demo": False,
+}
+
+
+def load(run: DemoRun) -> None:
+    """The demo accounts (unless ``DEMO_USERS=0``), GIs, producers, authorisations and standards."""
+    users = load_users(run) if os.environ.get("DEMO_USERS", "1").strip() != "0" else {}
+    gis = load_geographical_indications(run)
+    producers = load_producers(run, users.get("producer"))
+    load_authorisations(run, gis, producers)
+    load_standards(run, gis)
+
+
+def load_users(run: DemoRun) -> dict:
+    """The demo accounts; existing accounts of the same name are left untouched."""
+    User = get_user_model()
+    password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    group_names = {group for _u, group, _s, _d in DEMO_USERS if group}
+    if Group.objects.filter(name__in=group_names).count() != len(group_names):
+        ensure_groups_and_workflow()
+    users = {}
+    for position, (username, group_name, superuser, display_name) in enumerate(DEMO_USERS, 1):
+        user = User.objects.filter(username=username).first()
+        outcome = Outcome.UNCHANGED
+        if user is None:
+            user = User(username=username, first_name=display_name, is_superuser=superuser, is_staff=superuser)
+            user.set_password(password)
+            user.save()
+            if group_name:
+                user.groups.add(Group.objects.get(name=group_name))
+            outcome = Outcome.CREATED
+        users[username] = user
+        run.record("users", username, outcome, position, len(DEMO_USERS))
+    return users
+
+
+def load_geographical_indications(run: DemoRun) -> dict[str, GeographicalIndication]:
+    families = {f.slug: f for f in ProductFamily.objects.all()}
+    townships = {t.name: t for t in Township.objects.all()}
+    gis = {}
+    for position, data in enumerate(GEOGRAPHICAL_INDICATIONS, 1):
+        values = {**GI_DEFAULTS, **data}
+        slug = values.pop("slug")
+        values["product_family"] = families[values["product_family"]]
+        area = [townships[name] for name in values.pop("townships", [])]
+        gi, outcome = sync_record(GeographicalIndication, {"slug": slug}, values, {"townships": area})
+        gis[slug] = gi
+        run.record("geographical indications", slug, outcome, position, len(GEOGRAPHICAL_INDICATIONS))
+    return gis
+
+
+def load_producers(run: DemoRun, account) -> dict[int, Producer]:
+    families = {f.slug: f for f in ProductFamily.objects.all()}
+    townships = {t.name: t for t in Township.objects.all()}
+    producers = {}
+    for position, row in enumerate(PRODUCERS, 1):
+        seed, _category, code, kind, name, township, family_slugs, address, location, contact = row
+        latitude, longitude = location or (None, None)
+        person, phone, public = contact or ("", "", False)
+        values = {
+            "name": name,
+            "kind": kind,
+            "township": townships[township],
+            "address": f"重庆市梁平区{address}",
+            "latitude": latitude,
+            "longitude": longitude,
+            "contact_person": person,
+            "contact_phone": phone,
+            "contact_public": public,
+            "description": PRODUCER_DESCRIPTIONS[kind],
+            "status": PRODUCER_STATUS.get(code, Producer.Status.ACTIVE),
+            "is_demo": True,
+        }
+        m2m = {"product_families": [families[slug] for slug in family_slugs]}
+        if account is not None and code == DEMO_PRODUCER_ACCOUNT_FOR:
+            # Add the demo account; accounts an officer linked by hand stay linked.
+            existing = Producer.objects.filter(credit_code=code).first()
+            accounts = list(existing.accounts.all()) if existing else []
+            m2m["accounts"] = [*accounts, account] if account not in accounts else accounts
+        producer, outcome = sync_record(Producer, {"credit_code": code}, values, m2m)
+        producers[seed] = producer
+        run.record("producers", code, outcome, position, len(PRODUCERS))
+    return producers
+
+
+def load_authorisations(run: DemoRun, gis: dict[str, GeographicalIndication], producers: dict[int, Producer]) -> None:
+    for position, row in enumerate(AUTHORISATIONS, 1):
+        seed, gi_slug, start, months, status, quota = row
+        valid_from = month_start(start)
+        valid_until = month_start(start + months) - datetime.timedelta(days=1)
+        number = authorisation_number(position, valid_from)
+        values = {
+            "producer": producers[seed],
+            "geographical_indication": gis[gi_slug],
+            "scope": AUTHORISATION_SCOPES[gi_slug],
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "status": status,
+            "yearly_quota": quota,
+            "is_demo": True,
+        }
+        _authorisation, outcome = sync_record(Authorisation, {"number": number}, values)
+        run.record("authorisations", number, outcome, position, len(AUTHORISATIONS))
+
+
+def load_standards(run: DemoRun, gis: dict[str, GeographicalIndication]) -> None:
+    families = {f.slug: f for f in ProductFamily.objects.all()}
+    total = len(STANDARDS)
+    pending = []  # (code, replacement code) whose replacement did not exist yet
+    for position, data in enumerate(STANDARDS, 1):
+        values = {**STANDARD_DEFAULTS, **data}
+        code = values.pop("code")
+        values["slug"] = standard_slug(code)
+        replaced_by = values.pop("replaced_by", None)
+        if replaced_by is None:
+            values["replaced_by"] = None
+        elif (replacement := Standard.objects.filter(code=replaced_by).first()) is not None:
+            values["replaced_by"] = replacement
+        else:
+            pending.append((code, replaced_by))
+        m2m = {
+            "geographical_indications": [gis[slug] for slug in values.pop("geographical_indications", [])],
+            "product_families": [families[slug] for slug in values.pop("product_families", [])],
+        }
+        _standard, outcome = sync_record(Standard, {"code": code}, values, m2m)
+        run.record("standards", code, outcome, position, total)
+    # Second pass: "replaced by" a standard that the first pass created after this one.
+    for code, replaced_by in pending:
+        replacement = Standard.objects.filter(code=replaced_by).first()
+        if replacement is None:
+            raise CommandError(f"{code} is replaced by {replaced_by}, which is not in the demo data.")
+        _standard, outcome = sync_record(Standard, {"code": code}, {"replaced_by": replacement})
+        run.record("standards", code, outcome, total, total)
+
+
+DEMO_STEPS = [Step(RECORDS, load)]

@@ -7,6 +7,8 @@ generated with a correct check character, so they pass ``validate_credit_code``.
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
@@ -24,6 +26,17 @@ def make_credit_code(n: int, category: str = "93") -> str:
     org = body + org_code_check_character(body)
     first17 = category + LIANGPING_DIVISION + org
     return first17 + credit_code_check_character(first17)
+
+
+TEST_PASSWORD = "pw-for-tests-only"  # noqa: S105
+
+
+def make_user(username: str, group: str | None = None, **extra):
+    """An account (password ``TEST_PASSWORD``), in the ``gi_registry.setup`` group ``group`` if given."""
+    user = get_user_model().objects.create_user(username=username, password=TEST_PASSWORD, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
 
 
 def family(slug: str = "pomelo") -> ProductFamily:

@@ -1,6 +1,7 @@
 """The plan's sixteen main indicators, demo figures for them, and the dashboard page.
 
-``load_indicators(command)`` loads them from ``manage.py load_demo_data`` (idempotently).
+Their steps of the demo loader (``core.demo``, ``manage.py load_demo_data``) load them idempotently:
+the indicators with their figures, the dashboard under the home page, then its English version.
 
 What is real, and where it comes from
 -------------------------------------
@@ -23,10 +24,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from core.demo import PAGES, TRANSLATIONS, DemoRun, Outcome, Step, home_page, publish_page, publish_translations
+from core.i18n import source_pages
 
 from .computed import ComputedSource
 from .models import DashboardPage, IndicatorValue, PlanIndicator
+from .setup import grant_officer_permissions
 
 DEMO_SOURCE_NOTE = "演示数据（虚构，非统计数字）"
 DEMO_YEARS = (2021, 2022, 2023, 2024)
@@ -138,27 +141,23 @@ def sync_indicator(data: dict) -> str:
     return "created" if created else "updated"
 
 
-@transaction.atomic
-def load_indicators(command) -> None:
-    """Load the indicators, their demo figures and the dashboard page (under the home page).
-
-    ``command`` is the running ``load_demo_data`` command: its ``record``/``section_done`` report
-    progress and ``publish_page`` publishes the page only when it is new or different.
-    """
-    from core.i18n import source_pages
-    from website.management.commands.load_demo_data import Outcome
-    from website.models import HomePage
-
-    from .setup import grant_officer_permissions
-
+def load(run: DemoRun) -> None:
+    """Load the indicators, their demo figures and the dashboard page (under the home page)."""
     grant_officer_permissions()  # the groups may have been created after migrate
     section = "plan indicators"
     total = len(INDICATORS) + 1
     for position, data in enumerate(INDICATORS, 1):
-        outcome = Outcome(sync_indicator(data))
-        command.record(section, f"indicator-{data['number']}", outcome, position, total)
-    home = source_pages(HomePage.objects.all()).first()  # the Chinese (source) tree
+        run.record(section, f"indicator-{data['number']}", Outcome(sync_indicator(data)), position, total)
+    home = home_page()
     if home is not None:
         page = DashboardPage.objects.child_of(home).first() or DashboardPage()  # child_of: the Chinese tree's
-        command.record(section, "dashboard", command.publish_page(page, DASHBOARD_PAGE, parent=home), total, total)
-    command.section_done(section)
+        run.record(section, "dashboard", publish_page(page, DASHBOARD_PAGE, parent=home), total, total)
+
+
+def translate(run: DemoRun) -> None:
+    publish_translations(run, [(source_pages(DashboardPage.objects.all()).first(), DASHBOARD_PAGE_EN)])
+
+
+# the dashboard after the family pages and announcements, before the contact page (website.demo);
+# its English version last of the translations
+DEMO_STEPS = [Step(PAGES + 20, load), Step(TRANSLATIONS + 30, translate)]

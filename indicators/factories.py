@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import factory
 
-from core.i18n import source_pages
-from website.models import HomePage
+from core.demo import home_page
 
 from .models import DashboardPage, IndicatorValue, PlanIndicator
 
@@ -37,7 +36,7 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
 
 def dashboard_page(**fields) -> DashboardPage:
     """The dashboard, published under the home page."""
-    home = source_pages(HomePage.objects.all()).get()
+    home = home_page()
     page = DashboardPage(**{"title": "规划指标", "slug": "indicators", "intro": "<p>主要指标。</p>", **fields})
     home.add_child(instance=page)
     page.save_revision().publish()

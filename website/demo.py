@@ -1,4 +1,6 @@
-"""Demo site pages (``manage.py load_demo_data``): one page per "five zi" product family.
+"""The site's demo pages, and their steps of the demo loader (``core.demo``, ``manage.py load_demo_data``):
+the home page's text, one page per "five zi" product family, the announcements, the contact page,
+their English versions, the navigation and footer (site settings) and the Site record.
 
 The intros paraphrase the district's 2021–2025 IP plan (梁平府发〔2022〕9号, 第六章), which supports
 梁平大米精深加工、张鸭子绿色畜牧产品、豆筋绿色休闲食品、梁平柚有机绿色饮品 brand projects; everything
@@ -7,6 +9,52 @@ records carry the "demo" badge.
 """
 
 import datetime
+from urllib.parse import urlsplit
+
+from wagtail.models import Site
+
+from core.demo import (
+    HOME,
+    PAGES,
+    SITE,
+    TRANSLATIONS,
+    DemoRun,
+    Outcome,
+    Step,
+    home_page,
+    publish_page,
+    publish_translations,
+)
+from core.i18n import source_pages
+from core.origin import site_origin
+from gi_registry.models import ProductFamily
+
+from .models import (
+    AnnouncementIndexPage,
+    AnnouncementPage,
+    ContactFormField,
+    ContactPage,
+    FooterLink,
+    NavigationLink,
+    ProductFamilyPage,
+    SiteSettings,
+)
+
+HOME_PAGE = {
+    "intro": (
+        "梁平区地理标志、农产品区域公共品牌、授权使用主体和地方标准的公共登记。"
+        "扫描包装上的二维码，即可核验产品真伪，查看产地、批次、生产主体与授权信息。"
+    ),
+    "body": (
+        "<p>稻子、柚子、鸭子、豆子、笋子——梁平的“五子”绿色食品产业群，是《重庆市梁平区知识产权保护和运用"
+        "“十四五”规划（2021—2025年）》重点服务的对象。规划提出打造和推广“五子登科·丰味梁平”等梁平地理标志"
+        "和农产品区域公共品牌，推动地理标志运用示范基地和绿色农业地方标准建设。</p>"
+        "<p>本站登记地理标志（农产品地理标志、地理标志保护产品、地理标志证明商标和集体商标）、获准使用的"
+        "生产主体及其授权、适用的国家、行业、地方、团体和企业标准，并提供开放数据下载。</p>"
+        "<p>说明：本站当前载有演示数据。标有“演示”的记录为虚构，仅供试用，不是官方登记内容。</p>"
+    ),
+}
+
 
 FAMILY_PAGES = [
     {
@@ -196,4 +244,155 @@ CONTACT_FIELDS_EN = [
         "choices": "Applying to use a GI special mark\nReporting a counterfeit\nA local standard\nSomething else",
     },
     {"label": "Message", "field_type": "multiline", "required": True},
+]
+
+
+# --- Loading -----------------------------------------------------------------------------------
+# Pages are found by slug (a family page by its family) under the home page (the default site's
+# root) and published as a new revision only when new or different.
+
+
+def load_home_page(run: DemoRun) -> None:
+    page = home_page()
+    if page is None:
+        run.warn("home page: none found (run migrate first); skipped")
+        return
+    changed = not page.live or any(getattr(page, name) != value for name, value in HOME_PAGE.items())
+    if changed:
+        for name, value in HOME_PAGE.items():
+            setattr(page, name, value)
+        page.save_revision(log_action=True).publish()
+    run.record("home page", str(page.pk), Outcome.UPDATED if changed else Outcome.UNCHANGED, 1, 1)
+
+
+def load_family_pages_and_announcements(run: DemoRun) -> None:
+    home = home_page()
+    if home is None:
+        return
+    families = {f.slug: f for f in ProductFamily.objects.all()}
+    for position, data in enumerate(FAMILY_PAGES, 1):
+        family = families[data["family"]]
+        values = {"title": data["title"], "slug": family.slug, "intro": data["intro"]}
+        page = source_pages(ProductFamilyPage.objects.filter(family=family)).first() or ProductFamilyPage(family=family)
+        run.record("family pages", family.slug, publish_page(page, values, parent=home), position, len(FAMILY_PAGES))
+    total = 1 + len(ANNOUNCEMENTS)
+    index = AnnouncementIndexPage.objects.child_of(home).first() or AnnouncementIndexPage()
+    run.record("announcements", "index", publish_page(index, ANNOUNCEMENT_INDEX, parent=home), 1, total)
+    for position, data in enumerate(ANNOUNCEMENTS, 2):
+        page = source_pages(AnnouncementPage.objects.filter(slug=data["slug"])).first() or AnnouncementPage()
+        outcome = publish_page(page, {**data, "is_demo": True}, parent=index)
+        run.record("announcements", data["slug"], outcome, position, total)
+
+
+def load_contact_page(run: DemoRun) -> None:
+    home = home_page()
+    if home is None:
+        return
+    page = source_pages(ContactPage.objects.all()).first() or ContactPage()
+    fields_changed = set_form_fields(page, CONTACT_FIELDS)
+    run.record("contact page", "contact", publish_page(page, CONTACT_PAGE, parent=home, force=fields_changed), 1, 1)
+
+
+def set_form_fields(page: ContactPage, fields: list[dict]) -> bool:
+    """Give ``page`` these form fields (unsaved); False when it has them already."""
+    wanted = [{"help_text": "", "choices": "", **field} for field in fields]
+    current = [{name: getattr(f, name) for name in wanted[0]} for f in page.form_fields.all()] if page.pk else []
+    if current == [{name: field[name] for name in wanted[0]} for field in wanted]:
+        return False
+    page.form_fields = [ContactFormField(sort_order=i, **field) for i, field in enumerate(wanted)]
+    return True
+
+
+def translate_home_page(run: DemoRun) -> None:
+    publish_translations(run, [(home_page(), HOME_PAGE_EN)])
+
+
+def translate_pages(run: DemoRun) -> None:
+    """The English family pages, announcement index and contact page (announcements stay Chinese)."""
+    work = [
+        (page, FAMILY_PAGES_EN[page.family.slug])
+        for page in source_pages(ProductFamilyPage.objects.select_related("family"))
+        if page.family.slug in FAMILY_PAGES_EN
+    ]
+    work.append((source_pages(AnnouncementIndexPage.objects.all()).first(), ANNOUNCEMENT_INDEX_EN))
+    work.append((source_pages(ContactPage.objects.all()).first(), CONTACT_PAGE_EN))
+
+    def contact_fields(translation) -> bool:
+        return isinstance(translation, ContactPage) and set_form_fields(translation, CONTACT_FIELDS_EN)
+
+    publish_translations(run, work, prepare=contact_fields)
+
+
+def load_site_settings(run: DemoRun) -> None:
+    """The demo navigation and footer (site settings), replaced only when they differ."""
+    site = Site.objects.filter(is_default_site=True).first()
+    home = home_page()
+    if site is None or home is None:
+        return
+    chosen = SiteSettings.objects.filter(site=site).first() or SiteSettings(site=site)
+
+    def links(rows):
+        result = []
+        for label, label_en, target in rows:
+            page = None if target.startswith("/") else home.get_children().filter(slug=target).first()
+            if page is None and not target.startswith("/"):
+                continue  # that page is not there (yet)
+            result.append((label, label_en, page.pk if page else None, target if page is None else ""))
+        return result
+
+    wanted = (links(NAVIGATION), links(FOOTER_LINKS), SITE_FOOTER)
+
+    def rows(links):
+        return [(x.label, x.label_en, x.link_page_id, x.link_path) for x in links.all()]
+
+    def made(model, wanted_rows):
+        return [
+            model(sort_order=i, label=a, label_en=b, link_page_id=c, link_path=d)
+            for i, (a, b, c, d) in enumerate(wanted_rows)
+        ]
+
+    current = (
+        rows(chosen.navigation_links),
+        rows(chosen.footer_links),
+        {name: getattr(chosen, name) for name in SITE_FOOTER},
+    )
+    if chosen.pk and current == wanted:
+        outcome = Outcome.UNCHANGED
+    else:
+        outcome = Outcome.UPDATED if chosen.pk else Outcome.CREATED
+        for name, value in SITE_FOOTER.items():
+            setattr(chosen, name, value)
+        chosen.navigation_links = made(NavigationLink, wanted[0])
+        chosen.footer_links = made(FooterLink, wanted[1])
+        chosen.save()
+    run.record("site settings", "navigation and footer", outcome, 1, 1)
+
+
+def load_site_record(run: DemoRun) -> None:
+    """The default Site's hostname and port from the site origin (``SITE_ORIGIN``, in
+    development ``WAGTAILADMIN_BASE_URL``): Wagtail's sitemap and page URLs use them, and a
+    fresh database says ``localhost:80``."""
+    origin = urlsplit(site_origin())
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or not origin.hostname:
+        return
+    port = origin.port or (443 if origin.scheme == "https" else 80)
+    changed = (site.hostname, site.port) != (origin.hostname, port)
+    if changed:
+        site.hostname, site.port = origin.hostname, port
+        site.save(update_fields=["hostname", "port"])
+    run.record("site record", str(site.pk), Outcome.UPDATED if changed else Outcome.UNCHANGED, 1, 1)
+
+
+# The page tree keeps its order: brands (brands.demo, PAGES), family pages and announcements, the
+# dashboard (indicators.demo, PAGES + 20), the contact page; the English home page before the other
+# English pages; navigation and footer once every page they link to exists.
+DEMO_STEPS = [
+    Step(HOME, load_home_page),
+    Step(PAGES + 10, load_family_pages_and_announcements),
+    Step(PAGES + 30, load_contact_page),
+    Step(TRANSLATIONS, translate_home_page),
+    Step(TRANSLATIONS + 20, translate_pages),
+    Step(SITE, load_site_settings),
+    Step(SITE + 10, load_site_record),
 ]

@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,17 +13,17 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 from brands.blocks import BrandStoryBlock, ImageBlock
 from brands.factories import brand_index, brand_page, make_image
 from brands.models import BrandIndexPage, BrandPage
-from gi_registry.factories import AuthorisationFactory, GeographicalIndicationFactory, ProducerFactory, family
+from gi_registry.factories import (
+    AuthorisationFactory,
+    GeographicalIndicationFactory,
+    ProducerFactory,
+    family,
+    make_user,
+)
 from gi_registry.setup import BRAND_EDITORS, REGISTRY_OFFICERS
 from website.models import ContentPage, HomePage
 
 BRAND_URL = "/brands/wuzi-dengke/"
-
-
-def make_user(username: str, group: str):
-    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-only")
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 class WhereBrandPagesGo(WagtailPageTestCase):

@@ -10,7 +10,7 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -25,6 +25,7 @@ from gi_registry.factories import (
     StandardFactory,
     family,
     make_credit_code,
+    make_user,
 )
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, Standard
 from gi_registry.services.importer import (
@@ -95,17 +96,14 @@ def english_admin(user):
 
 
 @pytest.fixture
-def officer():
-    user = User.objects.create_user("officer", password="x")
-    user.groups.add(Group.objects.get(name=REGISTRY_OFFICERS))
-    return english_admin(user)
+def officer(officer):
+    """The shared registry officer (conftest.py), with the admin in English."""
+    return english_admin(officer)
 
 
 @pytest.fixture
 def producer_account():
-    user = User.objects.create_user("farmer", password="x")
-    user.groups.add(Group.objects.get(name=PRODUCERS))
-    return english_admin(user)
+    return english_admin(make_user("farmer", PRODUCERS))
 
 
 # -- the service ---------------------------------------------------------------------------------
@@ -120,7 +118,7 @@ def test_good_csv_creates_live_records_with_revision_and_audit_log(officer):
     assert coop.live and not coop.has_unpublished_changes
     assert coop.kind == Producer.Kind.COOPERATIVE and coop.township.name == "礼让镇" and coop.contact_public
     assert set(coop.product_families.values_list("slug", flat=True)) == {"pomelo", "rice"}
-    assert coop.live_revision is not None and coop.live_revision.user == officer
+    assert coop.live_revision.user == officer
     actions = set(ModelLogEntry.objects.for_instance(coop).values_list("action", flat=True))
     assert {"wagtail.create", "wagtail.publish"} <= actions
     company = Producer.objects.get(credit_code=CODE_B)
@@ -553,8 +551,7 @@ def test_another_users_token_is_refused(client, officer):
     client.force_login(officer)
     html = upload(client, producers_csv()).content.decode()
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    colleague = User.objects.create_user("colleague")
-    colleague.groups.add(Group.objects.get(name=REGISTRY_OFFICERS))
+    colleague = make_user("colleague", REGISTRY_OFFICERS)
     client.force_login(colleague)
 
     response = client.post(reverse("registry_import:confirm"), {"token": token})

@@ -10,7 +10,6 @@ import zipfile
 from xml.sax.saxutils import escape
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
@@ -21,7 +20,6 @@ from gi_registry.factories import make_credit_code
 from gi_registry.models import Producer
 from gi_registry.services.importer import ImportFileError, read_table
 from gi_registry.services.importer.files import Limits, _read_shared_strings
-from gi_registry.setup import REGISTRY_OFFICERS
 
 pytestmark = pytest.mark.django_db
 
@@ -247,10 +245,8 @@ def test_the_command_reports_the_limit_and_imports_nothing(tmp_path, lenient_zip
     assert not Producer.objects.exists()
 
 
-def test_the_admin_upload_reports_the_limit_and_imports_nothing(client, lenient_zip, settings, tmp_path):
+def test_the_admin_upload_reports_the_limit_and_imports_nothing(client, lenient_zip, settings, tmp_path, officer):
     settings.REGISTRY_IMPORT_STAGING_DIR = str(tmp_path / "staging")
-    officer = User.objects.create_user("officer", password="x")
-    officer.groups.add(Group.objects.get(name=REGISTRY_OFFICERS))
     client.force_login(officer)
     upload = SimpleUploadedFile("crafted.xlsx", crafted_xlsx(shared_strings=300_000))
     response = client.post("/admin/registry-import/", {"kind": "producers", "file": upload})
@@ -264,9 +260,7 @@ def test_the_admin_upload_reports_the_limit_and_imports_nothing(client, lenient_
     assert not Producer.objects.exists()
 
 
-def test_the_upload_page_states_the_configured_row_limit(client, settings):
+def test_the_upload_page_states_the_configured_row_limit(client, settings, officer):
     settings.IMPORT_MAX_ROWS = 1234
-    officer = User.objects.create_user("officer", password="x")
-    officer.groups.add(Group.objects.get(name=REGISTRY_OFFICERS))
     client.force_login(officer)
     assert "1234" in client.get("/admin/registry-import/").content.decode()

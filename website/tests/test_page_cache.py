@@ -1,20 +1,10 @@
 """The anonymous whole-page cache: hits, and invalidation on every public change."""
 
 import pytest
-from django.core.cache import cache
-from django.test import override_settings
 
 from gi_registry.factories import ProducerFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
-
-
-@pytest.fixture
-def clear_cache():
-    cache.clear()
-    with override_settings(PAGE_CACHE_SECONDS=60):
-        yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cached_pages")]
 
 
 def test_second_anonymous_request_is_a_hit(client):

@@ -1,4 +1,5 @@
-"""``manage.py load_demo_data``: what it loads, that it is idempotent, and the demo accounts."""
+"""``manage.py load_demo_data`` (``core.demo`` and every app's ``demo`` module): what it loads, in
+what order, that it is idempotent, and the demo accounts."""
 
 import datetime
 import io
@@ -7,13 +8,14 @@ import re
 from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
-from wagtail.models import ModelLogEntry, PageLogEntry, ReferenceIndex, Revision
-from wagtail.search.models import IndexEntry
+from wagtail.models import Page, Revision
 
 from brands import demo as brand_demo
+from core.demo import demo_steps, home_page
 from gi_registry import demo
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
@@ -27,35 +29,28 @@ DEMO_USERNAMES = [username for username, *_ in demo.DEMO_USERS]
 A_DAY_IN_THE_DEMO = datetime.date(2026, 11, 26)  # the day the demo periods were drawn around
 
 
-def load(**env) -> tuple[int, int, int]:
+def load(verbosity: int = 1, **env) -> tuple[int, int, int]:
     """Run the command with a clean demo environment plus ``env``; return its summary figures."""
+    return summary(run_command(verbosity, **env))
+
+
+def run_command(verbosity: int = 1, **env) -> str:
     out = io.StringIO()
     clean_env = {k: v for k, v in os.environ.items() if k not in ("DEMO_USERS", "DEMO_PASSWORD")}
     with mock.patch.dict(os.environ, {**clean_env, **env}, clear=True):
-        call_command("load_demo_data", stdout=out, stderr=io.StringIO())
-    match = SUMMARY.search(out.getvalue())
-    assert match, out.getvalue()
+        call_command("load_demo_data", stdout=out, stderr=io.StringIO(), verbosity=verbosity)
+    return out.getvalue()
+
+
+def summary(output: str) -> tuple[int, int, int]:
+    match = SUMMARY.search(output)
+    assert match, output
     return tuple(int(n) for n in match.groups())
 
 
 def table_sizes() -> dict[str, int]:
-    models = [
-        GeographicalIndication,
-        Producer,
-        Producer.product_families.through,
-        Producer.accounts.through,
-        GeographicalIndication.townships.through,
-        Authorisation,
-        Standard,
-        Standard.geographical_indications.through,
-        get_user_model(),
-        Revision,
-        ModelLogEntry,
-        PageLogEntry,
-        ReferenceIndex,
-        IndexEntry,
-    ]
-    return {model._meta.label: model.objects.count() for model in models}
+    """Every table's row count: records, pages, revisions, audit log, reference and search index."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 class LoadedDemoData(TestCase):
@@ -93,6 +88,23 @@ class LoadedDemoData(TestCase):
         self.assertEqual((created, updated), (0, 0))
         self.assertEqual(unchanged, sum(self.first_run))
         self.assertEqual(table_sizes(), before)
+
+    def test_the_summary_by_app_with_verbosity_2(self):
+        output = run_command(verbosity=2)
+        self.assertEqual(summary(output), (0, 0, sum(self.first_run)))
+        for label in ("gi_registry", "website", "brands", "indicators"):
+            with self.subTest(app=label):
+                self.assertRegex(output, rf"(?m)^  {label}: 0 created, 0 updated, \d+ unchanged$")
+
+    def test_the_pages_keep_their_order_under_the_home_page(self):
+        home = home_page()
+        self.assertEqual(home.slug, "home")
+        self.assertEqual(
+            list(home.get_children().values_list("slug", flat=True)),
+            ["brands", "rice", "pomelo", "duck", "beans", "bamboo", "announcements", "indicators", "contact"],
+        )
+        english = Page.objects.get(translation_key=home.translation_key, locale__language_code="en")
+        self.assertEqual(english.get_children().count(), 9)  # announcements themselves stay Chinese-only
 
     def test_a_record_edited_since_is_restored_with_one_new_revision(self):
         gi = GeographicalIndication.objects.get(slug="liangping-dami")
@@ -185,9 +197,9 @@ class LoadedDemoData(TestCase):
 
     def test_home_page_intro_is_published(self):
         home = HomePage.objects.get(locale__language_code="zh-hans")
-        self.assertEqual(home.intro, demo.HOME_PAGE["intro"])
+        self.assertEqual(home.intro, website_demo.HOME_PAGE["intro"])
         self.assertTrue(home.live)
-        self.assertEqual(home.live_revision.as_object().intro, demo.HOME_PAGE["intro"])
+        self.assertEqual(home.live_revision.as_object().intro, website_demo.HOME_PAGE["intro"])
 
     def test_demo_accounts_exist_with_their_groups(self):
         users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
@@ -219,3 +231,15 @@ def test_demo_password_comes_from_the_environment():
     load(DEMO_PASSWORD="another-demo-pass")
     officer = get_user_model().objects.get(username="officer")
     assert officer.check_password("another-demo-pass")
+
+
+def test_each_app_s_demo_module_is_found_and_its_steps_run_by_stage():
+    steps = demo_steps()
+    orders = [step.order for _label, step in steps]
+    assert orders == sorted(orders)
+    assert list(dict.fromkeys(label for label, _step in steps)) == ["gi_registry", "website", "brands", "indicators"]
+    names = [f"{label}.{step.load.__name__}" for label, step in steps]
+    # the registry before any page; the English home before other English pages; links last
+    assert names[:3] == ["gi_registry.load", "website.load_home_page", "brands.load"]
+    assert names.index("website.translate_home_page") < names.index("brands.translate")
+    assert names[-2:] == ["website.load_site_settings", "website.load_site_record"]
