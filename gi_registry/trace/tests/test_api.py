@@ -61,7 +61,7 @@ def test_query_count_is_fixed(client, django_assert_max_num_queries):
     for _ in range(5):
         TraceEventFactory(batch=batch)
     code = issue_codes(batch, 1)[0]
-    # the code; its batch's row (once per batch and process: resolve._CodeQuery); batch details,
+    # the code; its batch's row (once per batch and process: fastpath.CodeQuery); batch details,
     # events (the scan is buffered: scans.ScanLog)
     with django_assert_max_num_queries(4):
         assert client.get(f"/api/v1/trace/{code.printed_code}", **UA).status_code == 200

@@ -1,4 +1,4 @@
-"""The scan's code lookup keeps a per-process copy of batch rows (``resolve._CodeQuery``) and
+"""The scan's code lookup keeps a per-process copy of batch rows (``fastpath.CodeQuery``) and
 remembers recent signature checks (``signing._verify``): neither may let a withdrawal, an edit or
 a forged code through. Every change below is made the way another process would make it (a
 plain UPDATE, nothing in this process told), and must show on the very next scan.
@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.views.decorators.cache import never_cache as django_never_cache
 
-from gi_registry.trace import resolve, signing
+from gi_registry.trace import fastpath, resolve, signing
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import Batch, TraceCode
@@ -23,9 +23,9 @@ WECHAT = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile S
 @pytest.fixture(autouse=True)
 def fresh_caches():
     cache.clear()
-    resolve._CODE_QUERY.clear()
+    fastpath.CODE_QUERY.clear()
     yield
-    resolve._CODE_QUERY.clear()
+    fastpath.CODE_QUERY.clear()
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def scan(client, code, path="/t/"):
 def warm(client, code):
     for _ in range(2):
         assert scan(client, code).status_code == 200
-    assert resolve._CODE_QUERY._batches  # the batch's row is copied
+    assert fastpath.CODE_QUERY._batches  # the batch's row is copied
 
 
 def test_batch_withdrawn_elsewhere_shows_on_the_next_scan(client, codes, batch):
