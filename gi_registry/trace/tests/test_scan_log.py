@@ -13,7 +13,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory, override_settings
 
-from gi_registry.trace import resolve, scans
+from gi_registry.trace import resolve, scan_log, scans
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import Scan, TraceCode
@@ -185,17 +185,17 @@ def test_the_background_thread_writes_the_log(client):
 def test_a_failed_write_keeps_the_scans_for_the_next(client, code, monkeypatch):
     api(client, code)
     api(client, code)
-    real = scans._insert_scans
+    real = scan_log._insert_scans
 
     def broken(records):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(scans, "_insert_scans", broken)
+    monkeypatch.setattr(scan_log, "_insert_scans", broken)
     with pytest.raises(OperationalError):
         flush_scans()
     assert pending_scans() == 2 and not Scan.objects.exists()
     assert api(client, code)["scan_count"] == 3  # still counted while unwritten
-    monkeypatch.setattr(scans, "_insert_scans", real)
+    monkeypatch.setattr(scan_log, "_insert_scans", real)
     assert flush_scans() == 3
     code.refresh_from_db()
     assert code.scan_count == 3 and Scan.objects.count() == 3
@@ -203,7 +203,7 @@ def test_a_failed_write_keeps_the_scans_for_the_next(client, code, monkeypatch):
 
 def test_the_exit_hook_writes_what_is_buffered(client, code):
     api(client, code)
-    scans._flush_at_exit()  # registered with atexit: a gunicorn worker runs it as it exits
+    scan_log._flush_at_exit()  # registered with atexit: a gunicorn worker runs it as it exits
     assert pending_scans() == 0 and Scan.objects.filter(code=code).count() == 1
 
 
@@ -436,7 +436,7 @@ def test_a_failed_write_keeps_the_journal_for_the_next(code, tmp_path, settings,
     def broken(records):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(scans, "_insert_scans", broken)
+    monkeypatch.setattr(scan_log, "_insert_scans", broken)
     with pytest.raises(OperationalError):
         log.flush()
     monkeypatch.undo()
