@@ -5,6 +5,8 @@ import pytest
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
 
+from .conftest import PHONE as UA
+
 pytestmark = pytest.mark.django_db
 KEYS = {
     "verdict",
@@ -19,7 +21,6 @@ KEYS = {
     "inspection",
     "events",
 }
-UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (Android 14) AppleWebKit/537.36 MicroMessenger/8.0"}
 
 
 def test_genuine_code_json(client):

@@ -16,8 +16,9 @@ from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import Batch, TraceCode
 
+from .conftest import WECHAT
+
 pytestmark = pytest.mark.django_db
-WECHAT = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 MicroMessenger/8.0.47"
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The scan log written off the request path (gi_registry/trace/scans.py, ``ScanLog``).
+"""The scan log written off the request path (``scan_log.ScanLog``).
 
 A scan is buffered in its process and written with its code's counters by a background thread;
 what a page shows is the written counters plus the process's unwritten scans. These tests hold
@@ -19,17 +19,13 @@ from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import Scan, TraceCode
 from gi_registry.trace.scans import ScanLog, coarse_origin, flush_scans, pending_scans, scan_record
 
-WECHAT = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 MicroMessenger/8.0.47"
+from .conftest import WECHAT
+
 pytestmark = pytest.mark.django_db
 # Threads of their own need committed rows. serialized_rollback: a transactional test flushes the
 # tables, the migrations' reference data with them.
 TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 HIGH = {"TRACE_SUSPICIOUS_SCANS": 10**6, "TRACE_SUSPICIOUS_ORIGINS": 10**6, "TRACE_SCAN_BUFFER_MAX": 10**6}
-
-
-@pytest.fixture
-def code(db):
-    return issue_codes(BatchFactory(), 1)[0]
 
 
 def api(client, code, ip="203.0.113.9", **extra):
