@@ -1,25 +1,150 @@
 """Hand-made replacements of Django facilities on the trace page's path, each for speed: the page
-answers every scan of every printed label, so what Django does generally is done here for the
+answers every scan of every printed label, so what Django does in general is done here for the
 one case the page needs. Each gives the same output as the plain Django way, and
 ``tests/test_fastpath.py`` holds them to it.
 
-* ``CodeQuery`` / ``load_code`` — ``TraceCode.objects.select_related("batch").get(serial=…,
-  key_id=…)`` as hand-written SQL: the ORM's query compiler costs more than the indexed lookup
-  itself, and most of the batch's row comes from a per-process copy checked against the
-  batch's ``updated_at`` read with the code.
+* ``never_cache`` — ``django.views.decorators.cache.never_cache``: the same two headers written
+  directly (and ``Expires`` formatted once a second) instead of parsing and merging
+  ``Cache-Control`` on every response; a response that has caching headers already gets
+  Django's own ``add_never_cache_headers``.
+* ``format_date`` — the ``date`` template filter for the two numeric formats the page uses
+  (``Y-m-d``, ``Y-m-d H:i``), in the current time zone, by ``strftime``: Django's general
+  formatter builds a formatter object and walks the format string for each value.
+* ``SLOT``, ``split_frame``, ``fill_frame``, ``scan_counts`` — pre-split templates: the trace page of a batch is
+  rendered once per verdict and language with placeholders (``SLOT``) where the code, the
+  addresses and the scan counts go, split there, and a scan joins the parts with its own values
+  (escaped as the template would) instead of rendering the templates; ``scan_counts`` is the
+  page's one ``blocktrans count`` (the scan counts change with every scan) as ``ngettext`` with
+  the same messages.
+* ``code_url`` — ``reverse(name, args=[code])`` for a printed code: the route reversed once per
+  URL prefix, the code (base32: nothing to quote) appended.
+* ``CodeQuery`` / ``load_code`` — the raw lookup: ``TraceCode.objects.select_related("batch")
+  .get(serial=…, key_id=…)`` as hand-written SQL: the ORM's query compiler costs more than the
+  indexed lookup itself, and most of the batch's row comes from a per-process copy checked
+  against the batch's ``updated_at`` read with the code.
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from functools import lru_cache
+import time
+from functools import lru_cache, wraps
 from typing import NamedTuple
 
 from django.db import connections, router
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Batch, TraceCode
+
+# -- never-cache headers -----------------------------------------------------------------------
+
+#: What ``add_never_cache_headers`` writes on a response without caching headers.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_cache(view):
+    """``django.views.decorators.cache.never_cache`` for these views: the same headers
+    (``Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private`` and ``Expires``
+    now), written directly rather than parsed and merged on every scan; a response that already
+    has caching headers gets Django's own treatment."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.has_header("Cache-Control") or response.has_header("Expires"):
+            add_never_cache_headers(response)
+        else:
+            response.headers["Expires"] = _http_date(int(time.time()))
+            response.headers["Cache-Control"] = NEVER_CACHE
+        return response
+
+    return wrapper
+
+
+@lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    return http_date(second)
+
+
+# -- dates -------------------------------------------------------------------------------------
+
+
+def format_date(value, fmt: str) -> str:
+    """``value|date:fmt`` as a template shows it (in the current time zone), for the numeric
+    formats used here (``Y-m-d``, ``Y-m-d H:i``), without Django's general date formatter."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime(_STRFTIME[fmt])
+
+
+_STRFTIME = {"Y-m-d": "%Y-%m-%d", "Y-m-d H:i": "%Y-%m-%d %H:%M"}
+
+
+# -- pre-split templates -----------------------------------------------------------------------
+
+#: Stand-ins for what differs between the codes of a batch and between scans of one code; a
+#: page frame carries them (private-use characters: escaping leaves them alone, no text has them).
+SLOT = "\ue000{}\ue001"
+_SLOT_RE = re.compile("\ue000(\\w+)\ue001")
+
+
+def split_frame(html: str) -> list[str]:
+    """A page rendered with ``SLOT``s, split at them: ``[text, slot name, text, …, text]``."""
+    return _SLOT_RE.split(html)
+
+
+def fill_frame(parts: list[str], values: dict[str, str]) -> str:
+    """The page of ``parts`` with each slot's value (HTML: escaped already)."""
+    return "".join(values[part] if i % 2 else part for i, part in enumerate(parts))
+
+
+def scan_counts(stats, *, suspicious: bool) -> dict[str, str]:
+    """The scan counts of a page as HTML: the suspicious verdict's explanation (``scan_summary``)
+    or the "scanned N times" line (``scan_line``). Formatted here rather than in a template: it is
+    the one part of the page that changes with every scan (the same messages as a template's
+    ``blocktrans count`` would look up, about a tenth of the time)."""
+    if stats is None:
+        return {"scan_summary": "", "scan_line": ""}
+    if suspicious:
+        text = ngettext(
+            "This code is registered, but it has been scanned %(counter)s time since %(first)s, from %(origins)s places.",
+            "This code is registered, but it has been scanned %(counter)s times since %(first)s, from %(origins)s places.",
+            stats.count,
+        ) % {"counter": stats.count, "first": escape(format_date(stats.first_at, "Y-m-d")), "origins": stats.origins}
+        return {"scan_summary": f"<p>{text}</p>", "scan_line": ""}
+    line = ngettext("Scanned %(counter)s time", "Scanned %(counter)s times", stats.count) % {"counter": stats.count}
+    if stats.first_at:
+        line += f" · {_('first scan')} {escape(format_date(stats.first_at, 'Y-m-d H:i'))}"
+    return {"scan_summary": "", "scan_line": f'<p class="verdict-scans">{line}</p>'}
+
+
+# -- URLs of a code ----------------------------------------------------------------------------
+
+
+def code_url(name: str, code: str) -> str:
+    """``reverse(name, args=[code])`` for a printed code (base32: nothing to quote), reversing the
+    route once per URL prefix instead of on every scan."""
+    return _code_url_head(name, get_script_prefix(), get_urlconf()) + code
+
+
+@lru_cache(maxsize=32)
+def _code_url_head(name: str, prefix: str, urlconf) -> str:
+    url = reverse(name, args=["A"], urlconf=urlconf)
+    if not url.endswith("/A"):
+        raise ValueError(f"{name} does not end with the code")
+    return url[:-1]
+
 
 # -- the raw lookup of a scanned code ----------------------------------------------------------
 
