@@ -265,24 +265,6 @@ def test_two_processes_writing_one_new_origin_count_it_once():
     assert set(Scan.objects.values_list("origin", flat=True)) == {coarse_origin("203.0.113.9")}
 
 
-def test_fast_code_query_loads_what_the_orm_loads(code):
-    from wagtail.images.models import Image
-    from wagtail.images.tests.utils import get_test_image_file
-
-    batch = code.batch
-    batch.photo = Image.objects.create(title="p", file=get_test_image_file())
-    batch.gtin, batch.quantity, batch.status_reason = "6901234567892", 1234.5, "测试"
-    batch.save()
-    fast = resolve.load_code(code.serial, code.key_id)
-    orm = TraceCode.objects.select_related("batch").get(pk=code.pk)
-    for model, a, b in ((TraceCode, fast, orm), (type(batch), fast.batch, orm.batch)):
-        for field in model._meta.concrete_fields:
-            assert getattr(a, field.attname) == getattr(b, field.attname), field.name
-            assert type(getattr(a, field.attname)) is type(getattr(b, field.attname)), field.name
-    assert fast.batch.inspection_results == batch.inspection_results
-    assert resolve.load_code("0" * 16, code.key_id) is None
-
-
 def test_one_query_per_scan(client, code, django_assert_max_num_queries):
     api(client, code)  # the batch's details and page frame are cached from here on
     client.get(f"/t/{code.printed_code}", HTTP_USER_AGENT=WECHAT)
