@@ -48,7 +48,7 @@ def snapshot() -> dict:
         return {"counts": counts, "codes": cursor.fetchall()}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_of_the_old_layout_upgrades_and_every_code_still_verifies(client, producer_user):
     batch = BatchFactory(lot_number="UPGRADE-1")
     TraceEventFactory(batch=batch)
