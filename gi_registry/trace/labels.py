@@ -1,6 +1,6 @@
 """QR codes and printable labels for trace codes: PNG, SVG, vector PDF label sheets, CSV and ZIP.
 
-Printing rules (FACTS.md, "Traceability"): a quiet zone of 4 modules, error correction M by
+Printing rules: a quiet zone of 4 modules, error correction M by
 default (Q or H for boxes that get rough handling), modules of at least 0.4 mm, symbols of
 15–25 mm. The URL is written in upper case (``HTTPS://HOST/T/CODE``) so the whole of it is in
 QR alphanumeric mode, 5.5 bits a character instead of 8: for a 20-character code and a host of

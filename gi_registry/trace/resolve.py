@@ -1,452 +1,54 @@
 """What a printed code says: its verdict and everything the trace page and JSON show.
 
-Verdicts (issue #4):
+* ``verdicts`` — the rules: ``resolve``, ``find_code``, ``Resolution`` and the four verdicts;
+* ``fastpath`` — the scan's one query (``load_code``), hand-written for speed;
+* ``payload`` — what the page and the JSON show of the batch, and its cache.
 
-* ``unknown`` — the code does not verify (forged, mistyped) or no such code was issued;
-* ``withdrawn`` — the code or its batch was withdrawn or recalled;
-* ``suspicious`` — genuine, but scanned more than ``TRACE_SUSPICIOUS_SCANS`` times or from more
-  than ``TRACE_SUSPICIOUS_ORIGINS`` distinct places: probably a copied label;
-* ``genuine`` — otherwise.
+Every name is importable from here, as the views and tests do.
 """
 
-from __future__ import annotations
+from .fastpath import CODE_QUERY, CodeQuery, load_code
+from .payload import (
+    DETAILS_CACHE_SECONDS,
+    batch_payload,
+    cached_batch_payload,
+    details_cache_key,
+    event_payload,
+    full_batch,
+    payload,
+)
+from .verdicts import (
+    GENUINE,
+    HTTP_STATUS,
+    SUSPICIOUS,
+    UNKNOWN,
+    VERDICTS,
+    WITHDRAWN,
+    Resolution,
+    find_code,
+    resolve,
+    resolve_code,
+)
 
-import threading
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import NamedTuple
-
-from django.core.cache import cache
-from django.db import connections, router
-from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
-
-from core.origin import absolute_url
-
-from . import scans, signing
-from .models import Batch, TraceCode
-
-GENUINE, SUSPICIOUS, WITHDRAWN, UNKNOWN = "genuine", "suspicious", "withdrawn", "unknown"
-VERDICTS = (GENUINE, SUSPICIOUS, WITHDRAWN, UNKNOWN)
-HTTP_STATUS = {GENUINE: 200, SUSPICIOUS: 200, WITHDRAWN: 410, UNKNOWN: 404}
-
-
-#: Seconds a batch's details stay cached; the key carries the batch's ``updated_at`` (bumped by a
-#: change to the batch, a new event, a withdrawal), so this bounds only how long an edit of the
-#: producer, GI, authorisation or standard records takes to show on trace pages.
-DETAILS_CACHE_SECONDS = 60
-
-
-@dataclass
-class Resolution:
-    verdict: str
-    code: TraceCode | None = None
-    printed: str | None = None
-    stats: scans.ScanStats | None = None
-
-    @property
-    def batch(self) -> Batch | None:
-        """The batch row (its own columns only; ``full_batch`` loads what it points at)."""
-        return self.code.batch if self.code else None
-
-    @property
-    def http_status(self) -> int:
-        return HTTP_STATUS[self.verdict]
-
-
-def full_batch(batch_id: int) -> tuple[Batch, list]:
-    """A batch with everything the trace page shows, and its events, in two queries."""
-    batch = Batch.objects.select_related(
-        "producer__township",
-        "authorisation__geographical_indication__product_family",
-        "authorisation__producer",  # Authorisation.is_valid_on reads the producer's status
-        "authorisation__certificate",
-        "standard",
-        "inspection_report",
-        "photo",
-    ).get(pk=batch_id)
-    return batch, list(batch.events.all())
-
-
-class _Compiled(NamedTuple):
-    sql: str  # the code's row with its batch's status and updated_at
-    converters: list
-    code_names: list[str]
-    batch_names: list[str]
-    batch_sql: str  # a batch's row
-    batch_converters: list
-    batch_all_names: list[str]
-    placeholder: str
-
-
-@lru_cache(maxsize=1)
-def _is_psycopg3() -> bool:
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-    return is_psycopg3
-
-
-@lru_cache(maxsize=8)
-def _binary_tz_loader(tz):
-    """A binary ``timestamptz`` loader giving ``tz`` (as Django's text loader does)."""
-    from psycopg.types.datetime import TimestamptzBinaryLoader
-
-    class DjangoBinaryTzLoader(TimestamptzBinaryLoader):
-        def load(self, data):
-            return super().load(data).replace(tzinfo=tz)
-
-    return DjangoBinaryTzLoader
-
-
-def _instance(model, alias: str, attrs: dict):
-    """``model.from_db(alias, …)`` for a row already converted, as a dict of every concrete
-    field's attname in the model's order: the instance ``Model.__init__`` would make, without
-    running it (unless something listens to the model's init signals)."""
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        return model.from_db(alias, list(attrs), list(attrs.values()))
-    obj = model.__new__(model)
-    state = ModelState()
-    state.adding, state.db = False, alias
-    obj._state = state
-    obj.__dict__.update(attrs)
-    return obj
-
-
-class _CodeQuery:
-    """``TraceCode.objects.select_related("batch").get(serial=…, key_id=…)``, the one query of a
-    scan, without the ORM's query compiler and with as little of the batch's row as will do.
-
-    The query reads the code's row and, of its batch, only ``status`` and ``updated_at``; the rest
-    of the batch comes from this process's copy of the batch's row (``_batches``), used only while
-    the batch's ``updated_at`` read with the code is the copy's (any save of a batch, a new event
-    and a withdrawal bump it) and the status is overlaid as read. A batch not copied yet, or
-    changed since, is read in a second query (once per batch and change in each process). So a
-    withdrawal or an edit shows on the very next scan in every process, and the code's status and
-    scan counters are always as stored.
-
-    The SQL is written once per thread and database from the models' metadata; every column goes
-    through the converters the ORM would apply (``from_db_value``, the backend's), and rows become
-    model instances as ``Model.from_db`` would make them (``_instance``).
-    ``test_trace_page.py::test_fast_code_query_loads_what_the_orm_loads`` holds the two equal.
-    """
-
-    #: Batch rows kept per process; past this the copies start afresh.
-    BATCHES_MAX = 1024
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-        self._batches: dict[tuple[str, int], tuple] = {}
-
-    def clear(self) -> None:
-        """Forget this process's batch copies (tests)."""
-        self._batches.clear()
-
-    @staticmethod
-    def _columns(connection, model, names=None):
-        qn = connection.ops.quote_name
-        table = model._meta.db_table
-        fields = [f for f in model._meta.concrete_fields if names is None or f.attname in names]
-        columns, converters = [], []
-        for field in fields:
-            col = field.get_col(table)
-            columns.append(f"{qn(table)}.{qn(field.column)}")
-            converters.append((col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
-        return columns, converters, [f.attname for f in fields]
-
-    def _compiled(self, alias: str):
-        compiled = getattr(self._local, alias, None)
-        if compiled is None:
-            connection = connections[alias]
-            qn = connection.ops.quote_name
-            code_cols, code_conv, code_names = self._columns(connection, TraceCode)
-            batch_cols, batch_conv, _ = self._columns(connection, Batch, ("status", "updated_at"))
-            # The order of ``batch_names`` is the order of the columns (the model's field order).
-            full_cols, full_conv, full_names = self._columns(connection, Batch)
-            code_t, batch_t = qn(TraceCode._meta.db_table), qn(Batch._meta.db_table)
-            batch_fk = qn(TraceCode._meta.get_field("batch").column)
-            placeholder = "?" if connection.vendor == "sqlite" else "%s"
-            # Identifiers from the models' metadata, quoted by the backend; the values are parameters.
-            sql = (
-                f"SELECT {', '.join(code_cols + batch_cols)} FROM {code_t} INNER JOIN {batch_t} "  # noqa: S608
-                f"ON {code_t}.{batch_fk} = {batch_t}.{qn(Batch._meta.pk.column)} "
-                f"WHERE {code_t}.{qn('serial')} = {placeholder} AND {code_t}.{qn('key_id')} = {placeholder}"
-            )
-            batch_sql = (
-                f"SELECT {', '.join(full_cols)} FROM {batch_t} "  # noqa: S608
-                f"WHERE {batch_t}.{qn(Batch._meta.pk.column)} = {placeholder}"
-            )
-            names = [n for n in full_names if n in ("status", "updated_at")]
-            compiled = _Compiled(
-                sql, code_conv + batch_conv, code_names, names, batch_sql, full_conv, full_names, placeholder
-            )
-            setattr(self._local, alias, compiled)
-        return compiled
-
-    def _fetchone(self, connection, compiled, sql: str, params: list):
-        """One row of ``sql``. On PostgreSQL (psycopg 3), a cursor that binds parameters
-        server-side, so psycopg's prepared-statement policy (``prepare_threshold`` in the
-        database's OPTIONS, see the settings) applies: planning the join costs the server more
-        than running it; Django's own cursors bind client-side and never prepare. On SQLite the
-        driver's own cursor. Either way inside Django's error wrapping. While queries are logged
-        (DEBUG, tests counting queries) or an execute wrapper is installed, Django's own cursor,
-        so those see the query with its values."""
-        if not connection.queries_logged and not connection.execute_wrappers:
-            vendor = connection.vendor
-            if vendor == "sqlite" or (vendor == "postgresql" and _is_psycopg3()):
-                with connection.wrap_database_errors:
-                    connection.ensure_connection()
-                    connection.validate_thread_sharing()
-                    if vendor == "sqlite":
-                        return connection.connection.execute(sql, params).fetchone()
-                    cursor = self._pg_cursor(connection)
-                    # Binary rows (nothing to parse) for the code's row; a batch's row in text, as
-                    # Django's loaders expect it (its JSON column).
-                    cursor.execute(sql, params, binary=sql is compiled.sql)
-                    return cursor.fetchone()
-        if compiled.placeholder == "?":
-            sql = sql.replace("?", "%s")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-
-    def _pg_cursor(self, connection):
-        """This thread's server-binding cursor on ``connection``'s current psycopg connection (a
-        cursor can run one query after another; a new one after a reconnection). Its timestamps
-        come in the time zone Django's own loader gives them, in binary rows too."""
-        raw = connection.connection
-        cursor = getattr(self._local, "pg_cursor", None)
-        if cursor is None or cursor.connection is not raw or cursor.closed:
-            # ``Database.Cursor``: the connection's cursor factory binds client-side.
-            cursor = connection.Database.Cursor(raw)
-            cursor.adapters.register_loader("timestamptz", _binary_tz_loader(connection.timezone))
-            self._local.pg_cursor = cursor
-        return cursor
-
-    @staticmethod
-    def _convert(row, converters, connection) -> list:
-        values = list(row)
-        for i, (col, functions) in enumerate(converters):
-            for function in functions:
-                values[i] = function(values[i], col, connection)
-        return values
-
-    def get(self, serial: str, key_id: str) -> TraceCode | None:
-        alias = router.db_for_read(TraceCode)
-        compiled = self._compiled(alias)
-        connection = connections[alias]
-        row = self._fetchone(connection, compiled, compiled.sql, [serial, key_id])
-        if row is None:
-            return None
-        values = self._convert(row, compiled.converters, connection)
-        split = len(compiled.code_names)
-        code = _instance(TraceCode, alias, dict(zip(compiled.code_names, values[:split], strict=True)))
-        fresh = dict(zip(compiled.batch_names, values[split:], strict=True))
-        key = (alias, code.batch_id)
-        copy = self._batches.get(key)
-        if copy is None or copy[0] != fresh["updated_at"]:
-            batch_row = self._fetchone(connection, compiled, compiled.batch_sql, [code.batch_id])
-            if batch_row is None:  # deleted in between (a batch with codes is protected)
-                return None
-            batch_values = self._convert(batch_row, compiled.batch_converters, connection)
-            attrs = dict(zip(compiled.batch_all_names, batch_values, strict=True))
-            # Lists and dicts (JSON columns) are converted again for each scan from the row's
-            # value, so no two scans share one.
-            mutable = tuple(
-                (name, raw, compiled.batch_converters[i])
-                for i, (name, raw) in enumerate(zip(compiled.batch_all_names, batch_row, strict=True))
-                if isinstance(attrs[name], (list, dict))
-            )
-            copy = (attrs["updated_at"], attrs, mutable)
-            if len(self._batches) >= self.BATCHES_MAX:
-                self._batches.clear()
-            self._batches[key] = copy
-            fresh = {"status": attrs["status"], "updated_at": attrs["updated_at"]}
-        _updated_at, attrs, mutable = copy
-        batch_attrs = {**attrs, **fresh}
-        for name, raw, (col, functions) in mutable:
-            for function in functions:
-                raw = function(raw, col, connection)
-            batch_attrs[name] = raw
-        code.batch = _instance(Batch, alias, batch_attrs)
-        return code
-
-
-_CODE_QUERY = _CodeQuery()
-load_code = _CODE_QUERY.get
-
-
-def find_code(text: object) -> tuple[TraceCode | None, str | None]:
-    """The issued code that ``text`` stands for (and its canonical printed form), or (None, None).
-
-    The signature is checked first, so forged or mistyped codes never reach the database. The code
-    comes with its batch row (one query) and is marked for ``scans.log_scan`` (see ``ScanLog``).
-    """
-    verified = signing.verify(text)
-    if verified is None:
-        return None, None
-    mark = scans.counters_mark()
-    code = load_code(verified.serial_hex, verified.kid)
-    if code is None:
-        return None, None
-    return scans.mark_loaded(code, mark), signing.normalise(text)
-
-
-def resolve(text: object, request=None, *, log: bool = True) -> Resolution:
-    """Verify ``text``, log the scan (if ``request`` and ``log``) and give the verdict."""
-    code, printed = find_code(text)
-    if code is None:
-        return Resolution(UNKNOWN)
-    return resolve_code(code, printed, request, log=log)
-
-
-def resolve_code(code: TraceCode, printed: str, request=None, *, log: bool = True) -> Resolution:
-    """The verdict for an issued code already found (``find_code``), logging the scan."""
-    stats = scans.log_scan(code, request) if request is not None and log else scans.scan_stats(code)
-    if code.status != TraceCode.Status.ACTIVE or code.batch.status != Batch.Status.ACTIVE:
-        verdict = WITHDRAWN
-    elif stats.suspicious:
-        verdict = SUSPICIOUS
-    else:
-        verdict = GENUINE
-    return Resolution(verdict, code, printed, stats)
-
-
-def details_cache_key(kind: str, batch: Batch, request=None, *, host: str | None = None) -> str:
-    if host is None:
-        host = request.get_host() if request is not None else ""
-    stamp = batch.updated_at.timestamp() if batch.updated_at else 0
-    return f"trace:{kind}:{batch.pk}:{stamp}:{get_language()}:{host}"
-
-
-def cached_batch_payload(batch: Batch, request=None) -> dict:
-    """``batch_payload`` and the events of a batch, cached under the batch's ``updated_at``."""
-    key = details_cache_key("payload", batch, request)
-    data = cache.get(key)
-    if data is None:
-        full, events = full_batch(batch.pk)
-        data = {**batch_payload(full, request), "events": event_payload(events)}
-        cache.set(key, data, DETAILS_CACHE_SECONDS)
-    return data
-
-
-def _abs(request, url: str | None) -> str | None:
-    if not url:
-        return None
-    return absolute_url(url) if request is not None else url
-
-
-def _iso(value) -> str | None:
-    if value is None:
-        return None
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    return value.isoformat()
-
-
-def batch_payload(batch: Batch, request=None) -> dict:
-    """Product, GI, batch, producer, authorisation, standard, inspection and events of a batch."""
-    auth = batch.authorisation
-    gi = auth.geographical_indication
-    producer = batch.producer
-    standard = batch.standard
-    return {
-        "product": {
-            "name": batch.display_name,
-            "gtin": batch.gtin14,
-            "family": gi.product_family.name,
-            "photo": None,
-        },
-        "gi": {
-            "name": gi.name,
-            "name_en": gi.name_en,
-            "kind": gi.kind,
-            "kind_label": str(gi.get_kind_display()),
-            "registration_number": gi.registration_number,
-            "authority": gi.authority,
-            "holder": gi.holder,
-            "url": _abs(request, gi.get_absolute_url()) if gi.live else None,
-        },
-        "batch": {
-            "lot": batch.lot_number,
-            "status": batch.status,
-            "production_date": _iso(batch.production_date),
-            "plot": batch.plot,
-            "quantity": float(batch.quantity) if batch.quantity is not None else None,
-            "unit": batch.unit,
-            "grade": batch.grade,
-            "withdrawn_at": _iso(batch.status_changed_at) if batch.status != Batch.Status.ACTIVE else None,
-            "withdrawal_reason": batch.status_reason if batch.status != Batch.Status.ACTIVE else "",
-        },
-        "producer": {
-            "name": producer.name,
-            "credit_code": producer.credit_code,
-            "kind": producer.kind,
-            "township": producer.township.name,
-            "address": producer.address,
-            "contact_phone": producer.contact_phone if producer.contact_public else None,
-            "url": _abs(request, producer.get_absolute_url()) if producer.live else None,
-        },
-        "authorisation": {
-            "number": auth.number,
-            "valid_from": _iso(auth.valid_from),
-            "valid_until": _iso(auth.valid_until),
-            "status": auth.status,
-            "valid_today": auth.is_valid_on(),
-            "certificate": _abs(request, auth.certificate.url) if auth.certificate_id else None,
-        },
-        "standard": (
-            {
-                "code": standard.code,
-                "title": standard.title,
-                "status": standard.status,
-                "url": _abs(request, standard.get_absolute_url()) if standard.live else None,
-            }
-            if standard
-            else None
-        ),
-        "inspection": {
-            "results": batch.inspection_results or [],
-            "report": _abs(request, batch.inspection_report.url) if batch.inspection_report_id else None,
-        },
-    }
-
-
-def event_payload(events) -> list[dict]:
-    return [
-        {
-            "business_step": e.business_step,
-            "business_step_uri": f"https://ref.gs1.org/cbv/BizStep-{e.business_step}",
-            "label": str(e.get_business_step_display()),
-            "event_time": _iso(e.event_time),
-            "read_point": e.read_point,
-            "disposition": e.disposition or None,
-            "note": e.note,
-        }
-        for e in events
-    ]
-
-
-def payload(resolution: Resolution, request=None) -> dict:
-    """The JSON of ``/api/v1/trace/<code>``."""
-    data: dict = {
-        "verdict": resolution.verdict,
-        "code": resolution.printed,
-        "scan_count": resolution.stats.count if resolution.stats else 0,
-        "first_scanned_at": _iso(resolution.stats.first_at) if resolution.stats else None,
-        "product": None,
-        "gi": None,
-        "batch": None,
-        "producer": None,
-        "authorisation": None,
-        "standard": None,
-        "inspection": None,
-        "events": [],
-    }
-    if resolution.code is None:
-        return data
-    data.update(cached_batch_payload(resolution.batch, request))
-    data["page"] = _abs(request, reverse("trace:page", args=[resolution.printed]))
-    return data
+__all__ = [
+    "CODE_QUERY",
+    "DETAILS_CACHE_SECONDS",
+    "GENUINE",
+    "HTTP_STATUS",
+    "SUSPICIOUS",
+    "UNKNOWN",
+    "VERDICTS",
+    "WITHDRAWN",
+    "CodeQuery",
+    "Resolution",
+    "batch_payload",
+    "cached_batch_payload",
+    "details_cache_key",
+    "event_payload",
+    "find_code",
+    "full_batch",
+    "load_code",
+    "payload",
+    "resolve",
+    "resolve_code",
+]

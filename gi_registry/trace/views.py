@@ -3,26 +3,22 @@
 Thin views: ``resolve`` decides, ``scans`` logs and limits. Every answer is uncached (the scan
 count changes with each scan), works without JavaScript and stays small for a weak rural link.
 What is the same for every code of a batch is rendered once and cached: the batch's details and
-the page frame around them (``page_frame``); a scan fills in its code and counts.
+the page frame around them (``page_frame``); a scan fills in its code and counts. The hand-made
+replacements of Django facilities this path uses for speed are in ``fastpath``.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from functools import lru_cache, wraps
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
 from django.utils.html import escape
-from django.utils.http import http_date
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -30,34 +26,9 @@ from core.origin import absolute_url
 
 from . import resolve as resolver
 from . import scans, signing
+from .fastpath import SLOT, code_url, fill_frame, never_cache, scan_counts, split_frame
 
 HOTLINE = "12315"
-#: What ``add_never_cache_headers`` writes on a response without caching headers.
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
-
-
-def never_cache(view):
-    """``django.views.decorators.cache.never_cache`` for these views: the same headers
-    (``Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private`` and ``Expires``
-    now), written directly rather than parsed and merged on every scan; a response that already
-    has caching headers gets Django's own treatment."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.has_header("Cache-Control") or response.has_header("Expires"):
-            add_never_cache_headers(response)
-        else:
-            response.headers["Expires"] = _http_date(int(time.time()))
-            response.headers["Cache-Control"] = NEVER_CACHE
-        return response
-
-    return wrapper
-
-
-@lru_cache(maxsize=2)
-def _http_date(second: int) -> str:
-    return http_date(second)
 
 
 def language_switch(request, code: str | None) -> dict:
@@ -67,20 +38,6 @@ def language_switch(request, code: str | None) -> dict:
     if code:
         url = code_url("trace:page" if english else "trace:page_en", code)
     return {"url": url, "code": "zh-hans" if english else "en", "name": "简体中文" if english else "English"}
-
-
-def code_url(name: str, code: str) -> str:
-    """``reverse(name, args=[code])`` for a printed code (base32: nothing to quote), reversing the
-    route once per URL prefix instead of on every scan."""
-    return _code_url_head(name, get_script_prefix(), get_urlconf()) + code
-
-
-@lru_cache(maxsize=32)
-def _code_url_head(name: str, prefix: str, urlconf) -> str:
-    url = reverse(name, args=["A"], urlconf=urlconf)
-    if not url.endswith("/A"):
-        raise ValueError(f"{name} does not end with the code")
-    return url[:-1]
 
 
 def too_many_requests(request, decision: scans.RateDecision, *, as_json: bool) -> HttpResponse:
@@ -115,10 +72,6 @@ def batch_details(request, batch, host: str | None = None) -> dict:
     return {**details, "html": mark_safe(details["html"])}  # noqa: S308 — our own rendered template
 
 
-#: Stand-ins for what differs between the codes of a batch and between scans of one code; a
-#: page frame carries them (private-use characters: escaping leaves them alone, no text has them).
-SLOT = "\ue000{}\ue001"
-_SLOT_RE = re.compile("\ue000(\\w+)\ue001")
 #: This process's frames, split at their slots: {key: (expires, parts)}. The key changes with the
 #: batch; a frame expires with its cached copy (``DETAILS_CACHE_SECONDS`` after its rendering).
 _FRAMES: dict[str, tuple[float, list[str]]] = {}
@@ -164,45 +117,11 @@ def page_frame(request, resolution: resolver.Resolution, host: str | None = None
         cached = (now, render_to_string("gi_registry/trace/trace_page.html", context, request))
         cache.set(key, cached, resolver.DETAILS_CACHE_SECONDS)
     rendered_at, frame = cached
-    parts = _SLOT_RE.split(frame)
+    parts = split_frame(frame)
     if len(_FRAMES) >= _FRAMES_MAX:
         _FRAMES.clear()
     _FRAMES[key] = (rendered_at + resolver.DETAILS_CACHE_SECONDS, parts)
     return parts
-
-
-def scan_counts(resolution: resolver.Resolution) -> dict[str, str]:
-    """The scan counts of a page as HTML: the suspicious verdict's explanation (``scan_summary``)
-    or the "scanned N times" line (``scan_line``). Formatted here rather than in a template: it is
-    the one part of the page that changes with every scan (the same messages as a template's
-    ``blocktrans count`` would look up, about a tenth of the time)."""
-    stats = resolution.stats
-    if stats is None:
-        return {"scan_summary": "", "scan_line": ""}
-    if resolution.verdict == resolver.SUSPICIOUS:
-        text = ngettext(
-            "This code is registered, but it has been scanned %(counter)s time since %(first)s, from %(origins)s places.",
-            "This code is registered, but it has been scanned %(counter)s times since %(first)s, from %(origins)s places.",
-            stats.count,
-        ) % {"counter": stats.count, "first": escape(_date(stats.first_at, "Y-m-d")), "origins": stats.origins}
-        return {"scan_summary": f"<p>{text}</p>", "scan_line": ""}
-    line = ngettext("Scanned %(counter)s time", "Scanned %(counter)s times", stats.count) % {"counter": stats.count}
-    if stats.first_at:
-        line += f" · {_('first scan')} {escape(_date(stats.first_at, 'Y-m-d H:i'))}"
-    return {"scan_summary": "", "scan_line": f'<p class="verdict-scans">{line}</p>'}
-
-
-def _date(value, fmt: str) -> str:
-    """``value|date:fmt`` as a template shows it (in the current time zone), for the numeric
-    formats used here (``Y-m-d``, ``Y-m-d H:i``), without Django's general date formatter."""
-    if value is None:
-        return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime(_STRFTIME[fmt])
-
-
-_STRFTIME = {"Y-m-d": "%Y-%m-%d", "Y-m-d H:i": "%Y-%m-%d %H:%M"}
 
 
 def render_resolution(request, resolution: resolver.Resolution, *, typed: str = "") -> HttpResponse:
@@ -212,10 +131,10 @@ def render_resolution(request, resolution: resolver.Resolution, *, typed: str = 
         "typed": escape(typed[:40]),
         "lang_url": escape(language_switch(request, resolution.printed)["url"]),
         "page_url": escape(absolute_url(request.path)),
-        **scan_counts(resolution),  # HTML already
+        **scan_counts(resolution.stats, suspicious=resolution.verdict == resolver.SUSPICIOUS),  # HTML already
     }
     parts = page_frame(request, resolution, host)
-    html = "".join(values[part] if i % 2 else part for i, part in enumerate(parts))
+    html = fill_frame(parts, values)
     response = HttpResponse(html, status=resolution.http_status)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -5,6 +5,8 @@ import pytest
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
 
+from .conftest import PHONE as UA
+
 pytestmark = pytest.mark.django_db
 KEYS = {
     "verdict",
@@ -19,7 +21,6 @@ KEYS = {
     "inspection",
     "events",
 }
-UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (Android 14) AppleWebKit/537.36 MicroMessenger/8.0"}
 
 
 def test_genuine_code_json(client):
@@ -61,7 +62,7 @@ def test_query_count_is_fixed(client, django_assert_max_num_queries):
     for _ in range(5):
         TraceEventFactory(batch=batch)
     code = issue_codes(batch, 1)[0]
-    # the code; its batch's row (once per batch and process: resolve._CodeQuery); batch details,
+    # the code; its batch's row (once per batch and process: fastpath.CodeQuery); batch details,
     # events (the scan is buffered: scans.ScanLog)
     with django_assert_max_num_queries(4):
         assert client.get(f"/api/v1/trace/{code.printed_code}", **UA).status_code == 200

@@ -6,10 +6,11 @@ from gi_registry.trace.digital_link import MalformedLink, parse
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
 
+from .conftest import PHONE as UA
+
 pytestmark = pytest.mark.django_db
 GTIN = "06901234567892"
 LINKSET = {"HTTP_ACCEPT": "application/linkset+json"}
-UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMessenger/8.0"}
 VOC = "https://gs1.org/voc/"
 
 

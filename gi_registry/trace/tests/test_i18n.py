@@ -10,8 +10,9 @@ from django.core.cache import cache
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
 
+from .conftest import PHONE as UA
+
 pytestmark = pytest.mark.django_db
-UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 MicroMessenger/8.0"}
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The scan log written off the request path (gi_registry/trace/scans.py, ``ScanLog``).
+"""The scan log written off the request path (``scan_log.ScanLog``).
 
 A scan is buffered in its process and written with its code's counters by a background thread;
 what a page shows is the written counters plus the process's unwritten scans. These tests hold
@@ -13,23 +13,19 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory, override_settings
 
-from gi_registry.trace import resolve, scans
+from gi_registry.trace import resolve, scan_log, scans
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import Scan, TraceCode
 from gi_registry.trace.scans import ScanLog, coarse_origin, flush_scans, pending_scans, scan_record
 
-WECHAT = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 MicroMessenger/8.0.47"
+from .conftest import WECHAT
+
 pytestmark = pytest.mark.django_db
 # Threads of their own need committed rows. serialized_rollback: a transactional test flushes the
 # tables, the migrations' reference data with them.
 TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 HIGH = {"TRACE_SUSPICIOUS_SCANS": 10**6, "TRACE_SUSPICIOUS_ORIGINS": 10**6, "TRACE_SCAN_BUFFER_MAX": 10**6}
-
-
-@pytest.fixture
-def code(db):
-    return issue_codes(BatchFactory(), 1)[0]
 
 
 def api(client, code, ip="203.0.113.9", **extra):
@@ -185,17 +181,17 @@ def test_the_background_thread_writes_the_log(client):
 def test_a_failed_write_keeps_the_scans_for_the_next(client, code, monkeypatch):
     api(client, code)
     api(client, code)
-    real = scans._insert_scans
+    real = scan_log._insert_scans
 
     def broken(records):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(scans, "_insert_scans", broken)
+    monkeypatch.setattr(scan_log, "_insert_scans", broken)
     with pytest.raises(OperationalError):
         flush_scans()
     assert pending_scans() == 2 and not Scan.objects.exists()
     assert api(client, code)["scan_count"] == 3  # still counted while unwritten
-    monkeypatch.setattr(scans, "_insert_scans", real)
+    monkeypatch.setattr(scan_log, "_insert_scans", real)
     assert flush_scans() == 3
     code.refresh_from_db()
     assert code.scan_count == 3 and Scan.objects.count() == 3
@@ -203,7 +199,7 @@ def test_a_failed_write_keeps_the_scans_for_the_next(client, code, monkeypatch):
 
 def test_the_exit_hook_writes_what_is_buffered(client, code):
     api(client, code)
-    scans._flush_at_exit()  # registered with atexit: a gunicorn worker runs it as it exits
+    scan_log._flush_at_exit()  # registered with atexit: a gunicorn worker runs it as it exits
     assert pending_scans() == 0 and Scan.objects.filter(code=code).count() == 1
 
 
@@ -267,24 +263,6 @@ def test_two_processes_writing_one_new_origin_count_it_once():
     code.refresh_from_db()
     assert (code.scan_count, code.origin_count) == (2, 1)
     assert set(Scan.objects.values_list("origin", flat=True)) == {coarse_origin("203.0.113.9")}
-
-
-def test_fast_code_query_loads_what_the_orm_loads(code):
-    from wagtail.images.models import Image
-    from wagtail.images.tests.utils import get_test_image_file
-
-    batch = code.batch
-    batch.photo = Image.objects.create(title="p", file=get_test_image_file())
-    batch.gtin, batch.quantity, batch.status_reason = "6901234567892", 1234.5, "测试"
-    batch.save()
-    fast = resolve.load_code(code.serial, code.key_id)
-    orm = TraceCode.objects.select_related("batch").get(pk=code.pk)
-    for model, a, b in ((TraceCode, fast, orm), (type(batch), fast.batch, orm.batch)):
-        for field in model._meta.concrete_fields:
-            assert getattr(a, field.attname) == getattr(b, field.attname), field.name
-            assert type(getattr(a, field.attname)) is type(getattr(b, field.attname)), field.name
-    assert fast.batch.inspection_results == batch.inspection_results
-    assert resolve.load_code("0" * 16, code.key_id) is None
 
 
 def test_one_query_per_scan(client, code, django_assert_max_num_queries):
@@ -436,7 +414,7 @@ def test_a_failed_write_keeps_the_journal_for_the_next(code, tmp_path, settings,
     def broken(records):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(scans, "_insert_scans", broken)
+    monkeypatch.setattr(scan_log, "_insert_scans", broken)
     with pytest.raises(OperationalError):
         log.flush()
     monkeypatch.undo()
