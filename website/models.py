@@ -83,18 +83,6 @@ class ContentPage(LocalizedPageMixin, Page):
         verbose_name = _("content page")
 
 
-class ContentVersion(models.Model):
-    """A counter bumped whenever public content changes; part of every cached page's key."""
-
-    counter = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("content version")
-
-    def __str__(self) -> str:
-        return str(self.counter)
-
-
 class ProductFamilyPage(LocalizedPageMixin, Page):
     """One page per product family (稻子, 柚子, 鸭子, 豆子, 笋子): its GIs, brands, producers and
     standards, gathered from the registry and the brand pages, never typed in (issue 5)."""

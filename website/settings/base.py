@@ -17,6 +17,7 @@ DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    "core",
     "website",
     "gi_registry",
     "gi_registry.trace",
@@ -55,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "website.csp.ContentSecurityPolicyMiddleware",  # outside the page cache: cached pages get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "website.cache.PublicPageCacheMiddleware",
+    "core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -228,7 +229,7 @@ LOGIN_URL = "wagtailadmin_login"
 
 REGISTRY_PAGE_SIZE = 20
 
-# Whole-page cache for anonymous visitors (website/cache.py); 0 turns it off.
+# Whole-page cache for anonymous visitors (core/cache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # How long a worker thread trusts its last read of the content version (seconds).
 PAGE_CACHE_VERSION_TTL = env.float("PAGE_CACHE_VERSION_TTL", default=1.0)
@@ -250,6 +251,9 @@ PAGE_CACHE_EXCLUDE = [
     "/static",
     "/media",
 ]
+# The one list of what public pages show: saving, deleting (or changing a many-to-many of) any of
+# these, or publishing or unpublishing any page or snippet, makes every cached page stale
+# (core/cache.py connects the signals; no app wires its own).
 PAGE_CACHE_MODELS = [
     "gi_registry.GeographicalIndication",
     "gi_registry.Producer",
@@ -262,6 +266,8 @@ PAGE_CACHE_MODELS = [
     "website.SiteSettings",
     "website.NavigationLink",
     "website.FooterLink",
+    "indicators.PlanIndicator",
+    "indicators.IndicatorValue",
 ]
 
 LOGGING = {
