@@ -196,9 +196,24 @@ TRACE_RATE_LIMIT = env.int("TRACE_RATE_LIMIT", default=60)  # requests per windo
 TRACE_RATE_WINDOW = env.int("TRACE_RATE_WINDOW", default=60)  # seconds
 TRACE_SUSPICIOUS_SCANS = env.int("TRACE_SUSPICIOUS_SCANS", default=20)
 TRACE_SUSPICIOUS_ORIGINS = env.int("TRACE_SUSPICIOUS_ORIGINS", default=5)
-# Behind a reverse proxy: the header holding the client address (e.g. "HTTP_X_REAL_IP"); without
-# it every client shares the proxy's address and the rate limit.
+# Behind reverse proxies the client's address (rate limits, scan origins) is set into REMOTE_ADDR by
+# a middleware placed first, so core.ratelimit.client_address reads REMOTE_ADDR only; with neither
+# setting no header is trusted and a spoofed one is ignored. TRUSTED_PROXY_DEPTH: how many proxies
+# append to X-Forwarded-For (django-xff takes the address that many from the right; XFF_STRICT
+# answers 400 to any other count). TRACE_TRUSTED_PROXY_HEADER: a header one proxy sets to the
+# client's address alone (e.g. "HTTP_X_REAL_IP"); "HTTP_X_FORWARDED_FOR" there means depth 1.
 TRACE_TRUSTED_PROXY_HEADER = env("TRACE_TRUSTED_PROXY_HEADER", default="")
+XFF_TRUSTED_PROXY_DEPTH = env.int("TRUSTED_PROXY_DEPTH", default=0)
+if TRACE_TRUSTED_PROXY_HEADER == "HTTP_X_FORWARDED_FOR":
+    XFF_TRUSTED_PROXY_DEPTH, TRACE_TRUSTED_PROXY_HEADER = XFF_TRUSTED_PROXY_DEPTH or 1, ""
+XFF_STRICT = env.bool("TRUSTED_PROXY_STRICT", default=False)
+XFF_CLEAN = True  # X-Forwarded-For keeps only the trusted entries
+# django-xff at depth 0 would trust the first, client-written address: only installed when configured.
+MIDDLEWARE = [
+    *(["xff.middleware.XForwardedForMiddleware"] if XFF_TRUSTED_PROXY_DEPTH else []),
+    *(["core.ratelimit.ProxyHeaderMiddleware"] if TRACE_TRUSTED_PROXY_HEADER else []),
+    *MIDDLEWARE,
+]
 TRACE_EXTRA_CRAWLER_PATTERNS: tuple[str, ...] = ()
 # The scan log (gi_registry/trace/scans.py): buffered per process and written in one transaction
 # every TRACE_SCAN_FLUSH_INTERVAL seconds by a background thread (and at exit, and at once when
