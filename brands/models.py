@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.i18n import LocalizedPageMixin, localize, source_version
+from gi_registry import services
 
 from .blocks import BrandStoryBlock
 
@@ -132,8 +133,6 @@ class BrandPage(LocalizedPageMixin, Page):
     def licensed_producers(self):
         """Producers licensed to use the brand: those holding an authorisation valid today for one
         of the brand's public GIs (registry rule, ``gi_registry.services.valid_authorisations``)."""
-        from gi_registry import services
-
         producer_ids = (
             services.valid_authorisations()
             .filter(geographical_indication__in=self.public_gis().values("pk"))

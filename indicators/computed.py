@@ -18,6 +18,10 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gi_registry import services
+from gi_registry.models import Authorisation, GeographicalIndication, Producer
+from gi_registry.models import GeographicalIndication as GI
+
 
 class ComputedSource(models.TextChoices):
     GI_TRADEMARKS_NEW = (
@@ -55,9 +59,6 @@ def gi_trademarks(day: datetime.date, *, registered_after: datetime.date | None 
     ``registered_after`` keeps only those registered after that date (the plan's 新增 count);
     ``in_force`` drops marks revoked, or whose registration had lapsed (``valid_until``) by ``day``.
     """
-    from gi_registry import services
-    from gi_registry.models import GeographicalIndication as GI
-
     marks = (
         services.public_gis()
         .filter(kind__in=GI.MARK_KINDS, registration_date__lte=day)
@@ -77,9 +78,6 @@ def authorised_producers(day: datetime.date, today: datetime.date):
     past day an authorisation whose period covered the day and that has since *expired* was in
     force then too; ``valid_authorisations`` alone (status active) would leave it out.
     """
-    from gi_registry import services
-    from gi_registry.models import Authorisation, GeographicalIndication, Producer
-
     if day >= today:
         authorisations = services.valid_authorisations(day)
     else:
