@@ -85,7 +85,7 @@ class ContentPage(LocalizedPageMixin, Page):
 
 class ProductFamilyPage(LocalizedPageMixin, Page):
     """One page per product family (稻子, 柚子, 鸭子, 豆子, 笋子): its GIs, brands, producers and
-    standards, gathered from the registry and the brand pages, never typed in (issue 5)."""
+    standards, gathered from the registry and the brand pages, never typed in."""
 
     family = models.ForeignKey(
         "gi_registry.ProductFamily", verbose_name=_("product family"), on_delete=models.PROTECT, related_name="pages"

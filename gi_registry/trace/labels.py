@@ -1,6 +1,6 @@
 """QR codes and printable labels for trace codes: PNG, SVG, vector PDF label sheets, CSV and ZIP.
 
-Printing rules (FACTS.md, "Traceability"): a quiet zone of 4 modules, error correction M by
+Printing rules: a quiet zone of 4 modules, error correction M by
 default (Q or H for boxes that get rough handling), modules of at least 0.4 mm, symbols of
 15–25 mm. The URL is written in upper case (``HTTPS://HOST/T/CODE``) so the whole of it is in
 QR alphanumeric mode, 5.5 bits a character instead of 8: for a 20-character code and a host of
@@ -52,7 +52,7 @@ def base_url() -> str:
     """The origin printed in QR codes: ``TRACE_BASE_URL``, else the site origin (``SITE_ORIGIN``).
 
     A printed code is forever, so outside development (``DEBUG`` off) an http or loopback origin
-    is refused (``PrintOriginError``) instead of printing ``HTTP://127.0.0.1:8000/T/…`` (issue 9);
+    is refused (``PrintOriginError``) instead of printing ``HTTP://127.0.0.1:8000/T/…``;
     production settings refuse to start without an https one."""
     origin = (getattr(settings, "TRACE_BASE_URL", "") or site_origin()).rstrip("/")
     if not settings.DEBUG and not _printable(origin):

@@ -228,10 +228,10 @@ TRACE_SCAN_JOURNAL_DIR = env("TRACE_SCAN_JOURNAL_DIR", default=str(BASE_DIR / "v
 # (gi_registry/trace/label_jobs.py) and downloaded from a job page; smaller ones in the request.
 LABEL_SYNC_MAX_CODES = env.int("LABEL_SYNC_MAX_CODES", default=500)
 # The origin printed in QR codes (e.g. "https://gi.liangping.example"); empty means the site origin.
-# Outside development (DEBUG off) issuance refuses an http or loopback origin (trace/labels.py).
+# Outside development (DEBUG off) issuance refuses an http or loopback origin (gi_registry/trace/labels.py).
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")
 
-# Where the cluster search engine lives (the search issue); empty means the embedded engine.
+# Where the cluster search engine lives; empty means the embedded engine.
 SEARCH_URL = env("SEARCH_URL", default="")
 # The public search (search/): "embedded" (SQLite FTS5 / PostgreSQL full-text, no service) unless
 # SEARCH_URL names a cluster: opensearch+http://127.0.0.1:9201 or elasticsearch+http://….
