@@ -1,11 +1,9 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
-    verbose_name = _("Shared toolbox")
 
     def ready(self) -> None:
         from .cache import connect_signals  # imports core.models: only once the app registry is ready
