@@ -1,4 +1,5 @@
 """The shared toolbox every app uses; it depends on no app of ours (the import contract in
 pyproject.toml says so): command-line progress, rate limiting and the client's address, absolute
-URLs from the site origin, the i18n helpers for translated pages, and the one CSV/XLSX writer.
+URLs from the site origin, the i18n helpers for translated pages, the one CSV/XLSX writer, and the
+anonymous whole-page cache with its content version (a Django app, label ``core``, for that model).
 """
