@@ -200,7 +200,7 @@ TRACE_SUSPICIOUS_ORIGINS = env.int("TRACE_SUSPICIOUS_ORIGINS", default=5)
 # a middleware placed first, so core.ratelimit.client_address reads REMOTE_ADDR only; with neither
 # setting no header is trusted and a spoofed one is ignored. TRUSTED_PROXY_DEPTH: how many proxies
 # append to X-Forwarded-For (django-xff takes the address that many from the right; XFF_STRICT
-# answers 400 to any other count). TRACE_TRUSTED_PROXY_HEADER: a header one proxy sets to the
+# answers 400 to any other count or none). TRACE_TRUSTED_PROXY_HEADER: a header one proxy sets to the
 # client's address alone (e.g. "HTTP_X_REAL_IP"); "HTTP_X_FORWARDED_FOR" there means depth 1.
 TRACE_TRUSTED_PROXY_HEADER = env("TRACE_TRUSTED_PROXY_HEADER", default="")
 XFF_TRUSTED_PROXY_DEPTH = env.int("TRUSTED_PROXY_DEPTH", default=0)
