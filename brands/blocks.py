@@ -1,6 +1,6 @@
 """The blocks a brand story (品牌故事) is written in.
 
-Every image carries alt text the editor must write (WCAG 2.1 AA, issue 5); nothing here needs
+Every image carries alt text the editor must write (WCAG 2.1 AA); nothing here needs
 JavaScript on the public page: the video is a link, not an embedded player.
 """
 

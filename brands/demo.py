@@ -10,8 +10,8 @@ What is real, and where it comes from
   (梁平府发〔2022〕9号): 第六章 asks to build and promote
   “五子登科·丰味梁平” for the five zi green-food industries, and 第五章（6）to help “万石耕春·丰味梁平”
   and “三峡晒秋” apply as regional public brands.
-- 万石耕春·丰味梁平 was launched at the district's second 晒秋节 (FACTS.md, Regional brands).
-- 梁平柚: about 150,000 mu planted, listed in the 中国农业品牌目录 in 2019 (FACTS.md); the district
+- 万石耕春·丰味梁平 was launched at the district's second 晒秋节.
+- 梁平柚: about 150,000 mu planted, listed in the 中国农业品牌目录 in 2019 (public sources); the district
   held 11 GI trademarks at the end of 2020 (the seed's own figure).
 
 What is invented (every page is ``is_demo=True`` and says so)

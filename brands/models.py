@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.i18n import LocalizedPageMixin, localize, source_version
+from gi_registry import services
 
 from .blocks import BrandStoryBlock
 
@@ -133,8 +134,6 @@ class BrandPage(LocalizedPageMixin, Page):
         """Producers licensed to use the brand: those holding an authorisation valid today for one
         of the brand's public GIs (the registry's rule, ``Authorisation.objects.valid_on``, through
         ``gi_registry.services.valid_authorisations``)."""
-        from gi_registry import services
-
         producer_ids = (
             services.valid_authorisations()
             .filter(geographical_indication__in=self.public_gis().values("pk"))

@@ -4,7 +4,7 @@ Absolute URLs (``og:url``, canonical and ``hreflang`` links, JSON-LD, the open-d
 ``next``/``previous`` links, robots.txt's ``Sitemap`` line, feeds, trace pages and linksets) are
 built from ``settings.SITE_ORIGIN``, never from the request's ``Host`` header: a forged
 ``Host: evil.example:6666`` would otherwise be written into a page that the whole-page cache then
-serves to every visitor (issue 9, "Host header and the page cache"). ``SITE_ORIGIN`` defaults to
+serves to every visitor. ``SITE_ORIGIN`` defaults to
 ``WAGTAILADMIN_BASE_URL`` in development and is required (https) in production.
 """
 

@@ -18,12 +18,25 @@ class RateDecision:
 
 
 def client_address(request) -> str:
-    """The client's address: ``REMOTE_ADDR``, or the first address of the header a trusted proxy
-    sets (``TRACE_TRUSTED_PROXY_HEADER``)."""
-    header = settings.TRACE_TRUSTED_PROXY_HEADER
-    value = request.META.get(header, "") if header else ""
-    value = value.split(",")[0].strip() if value else request.META.get("REMOTE_ADDR", "")
-    return value[:64]
+    """The client's address: ``REMOTE_ADDR``. Behind reverse proxies a middleware placed first sets it
+    (django-xff for ``TRUSTED_PROXY_DEPTH``, ``ProxyHeaderMiddleware`` for ``TRACE_TRUSTED_PROXY_HEADER``);
+    without them no header is trusted."""
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+class ProxyHeaderMiddleware:
+    """``REMOTE_ADDR`` from the header one trusted proxy sets to the client's address alone
+    (``TRACE_TRUSTED_PROXY_HEADER``, e.g. ``HTTP_X_REAL_IP``); X-Forwarded-For is django-xff's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = settings.TRACE_TRUSTED_PROXY_HEADER
+
+    def __call__(self, request):
+        value = request.META.get(self.header, "").split(",")[0].strip()
+        if value:
+            request.META["REMOTE_ADDR"] = value
+        return self.get_response(request)
 
 
 def hit(request, scope: str, limit: int, window: int) -> RateDecision:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.progress import ProgressBar
+
 BARE_PATH = "/healthz"
 #: Every request of a run says it comes from a phone's WeChat, as a scanned label's would: the
 #: trace pages count it as a scan (a request without a User-Agent is logged as a crawler's).
@@ -240,8 +242,6 @@ def compare(
 
 def compare_with_options(base: str, paths: dict[str, str], options: dict, label: str, stderr, **kwargs):
     """``compare`` with a benchmark command's ``--requests/--concurrency/--rounds`` and a progress bar."""
-    from core.progress import ProgressBar
-
     return compare(
         base,
         paths,

@@ -1,4 +1,4 @@
-"""Who may read Wagtail's own reports and the contact-form submissions (issue 9, "Leaks").
+"""Who may read Wagtail's own reports and the contact-form submissions.
 
 - Site history (``/admin/reports/site-history/``, its results and its CSV/XLSX exports) lists
   every edit with the record's name and the editor's name: registry officers and superusers only.

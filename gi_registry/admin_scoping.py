@@ -5,8 +5,8 @@ create) and the bulk actions.
 
 Wagtail's generic views check model-level permissions, and its choosers and bulk actions check
 none at all beyond admin access, so a producer account (which holds ``change_producer``) or a
-brand editor (no registry permission) could list and open other producers' records through them
-(issue 9, "Leaks"). ``owner_scoped`` puts one rule, ``records_for``, in front of all of them.
+brand editor (no registry permission) could list and open other producers' records through them.
+``owner_scoped`` puts one rule, ``records_for``, in front of all of them.
 """
 
 from __future__ import annotations

@@ -6,12 +6,12 @@ What is real, and where it comes from
   the plan's focus on 梁平大米, 张鸭子, 豆筋 and 梁平柚 products: the district's 2021–2025 IP plan
   (梁平府发〔2022〕9号, 第六章).
 - 梁平柚 is an agricultural-product GI (农产品地理标志) of the agriculture ministry, approved
-  2008-07-01 (public sources, FACTS.md). Its name, kind, authority and date are real; its
+  2008-07-01 (public sources). Its name, kind, authority and date are real; its
   certificate number, specification number, holder, protected-area text and polygon are NOT
   known and are invented here — so the record is ``is_demo=True`` and its summary says which
   parts are invented.
 - 梁平山羊 as a GI certification mark, registration No. 12498101 (2013), holder
-  梁平县柏家镇农业服务中心: a third-party source only (*unconfirmed* in FACTS.md), so the record is
+  梁平县柏家镇农业服务中心: a third-party source only (*unconfirmed*), so the record is
   ``is_demo=True``; the exact registration date and the renewal period are invented.
 - The national and industry standards listed with ``is_demo=False`` exist under these codes and
   titles. Their issue/implementation dates are left blank because they were not verified, and

@@ -19,6 +19,10 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gi_registry import services
+from gi_registry.models import Authorisation, Producer
+from gi_registry.models import GeographicalIndication as GI
+
 
 class ComputedSource(models.TextChoices):
     GI_TRADEMARKS_NEW = (
@@ -56,9 +60,6 @@ def gi_trademarks(day: datetime.date, *, registered_after: datetime.date | None 
     ``registered_after`` keeps only those registered after that date (the plan's 新增 count);
     ``in_force`` drops marks revoked, or whose registration had lapsed (``valid_until``) by ``day``.
     """
-    from gi_registry import services
-    from gi_registry.models import GeographicalIndication as GI
-
     marks = (
         services.public_gis()
         .filter(kind__in=GI.MARK_KINDS, registration_date__lte=day)
@@ -80,9 +81,6 @@ def authorised_producers(day: datetime.date, today: datetime.date):
     ``active``; the rest of the rule (GI registered and inside its validity, producer active) is
     read from the records' current status, like everything here.
     """
-    from gi_registry import services
-    from gi_registry.models import Authorisation, Producer
-
     statuses = None if day >= today else [Authorisation.Status.ACTIVE, Authorisation.Status.EXPIRED]
     authorisations = services.public_authorisations().valid_on(day, statuses=statuses)
     return Producer.objects.filter(pk__in=authorisations.values("producer_id"))

@@ -6,6 +6,8 @@ indicators app comes later in ``INSTALLED_APPS``) and is idempotent.
 
 from django.contrib.auth.models import Group, Permission
 
+from gi_registry.setup import REGISTRY_OFFICERS
+
 OFFICER_CODENAMES = [
     f"{action}_planindicator" for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
 ]
@@ -17,8 +19,6 @@ def officer_permissions() -> list[Permission]:
 
 def grant_officer_permissions(using: str = "default") -> None:
     """Give the registry officers' group the indicator permissions (if the group exists yet)."""
-    from gi_registry.setup import REGISTRY_OFFICERS
-
     officers = Group.objects.using(using).filter(name=REGISTRY_OFFICERS).first()
     if officers is not None:
         officers.permissions.add(*officer_permissions())

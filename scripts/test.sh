@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lint, Django's checks, then the whole suite. Called by `make test` (and twice by .ci/run).
+# Lint, the import contract, Django's checks, then the whole suite. Called by `make test` (and twice by .ci/run).
 # DATABASE_URL chooses the database (SQLite by default); extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,9 @@ fi
 echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
+
+echo "== import contract (lint-imports: the layers in pyproject.toml)"
+$BIN/lint-imports
 
 echo "== manage.py check / makemigrations --check"
 $BIN/python manage.py check

@@ -20,6 +20,11 @@ from django.db.models import Model, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from brands.models import BrandPage
+from core.i18n import source_version
+from gi_registry import services
+from gi_registry.models import GeographicalIndication, Producer, ProductFamily, Standard
+
 from .text import Analysed, analyse
 
 #: The facets every engine counts and filters on, in display order.
@@ -287,15 +292,11 @@ def _source_language(queryset):
 def _public_pages():
     from wagtail.models import Page
 
-    from brands.models import BrandPage
-
     pages = Page.objects.live().public().filter(depth__gt=1).not_type(BrandPage)
     return _source_language(pages).specific().order_by("path")
 
 
 def _public_brands():
-    from brands.models import BrandPage
-
     return _source_language(BrandPage.objects.live().public()).prefetch_related("product_families").order_by("path")
 
 
@@ -303,16 +304,11 @@ def source_object_id(instance) -> str:
     """The id of the document ``instance`` belongs to: a translated page's is its source page's."""
     from wagtail.models import Page
 
-    from core.i18n import source_version
-
     return str(source_version(instance).pk if isinstance(instance, Page) else instance.pk)
 
 
 def _register_builtin_sources() -> None:
     from wagtail.models import Page
-
-    from gi_registry import services
-    from gi_registry.models import GeographicalIndication, Producer, Standard
 
     register_source(
         Source(
@@ -345,7 +341,6 @@ def _register_builtin_sources() -> None:
             standard_doc,
         )
     )
-    from brands.models import BrandPage
 
     register_source(Source("brand", _("Brand"), (BrandPage,), _public_brands, brand_doc))
     register_source(Source("page", _("Page"), (Page,), _public_pages, page_doc))
@@ -356,8 +351,6 @@ def _register_builtin_sources() -> None:
 
 def facet_label(name: str, value: str) -> str:
     """What a facet value is called on the page, in the active language."""
-    from gi_registry.models import GeographicalIndication, ProductFamily, Standard
-
     if name == "type":
         return type_label(value)
     choices = {
@@ -381,7 +374,6 @@ def facet_labels(name: str, values: Iterable[str]) -> dict[str, str]:
     values = list(values)
     if name != "product_family":
         return {value: facet_label(name, value) for value in values}
-    from gi_registry.models import ProductFamily
 
     language = translation.get_language() or "zh-hans"
     families = {f.slug: f.display_name(language) for f in ProductFamily.objects.filter(slug__in=values)}

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from gi_registry.models import GeographicalIndication, Producer, Standard
+
 GI = "gi"
 PRODUCER = "producer"
 STANDARD = "standard"
@@ -111,8 +113,6 @@ CASES: tuple[Case, ...] = (
 
 def relevant_urls(case: Case) -> list[str]:
     """The URLs of the case's relevant records in the database in use (results are compared by URL)."""
-    from gi_registry.models import GeographicalIndication, Producer, Standard
-
     urls: list[str] = []
     for kind, key in case.relevant:
         if kind == GI:

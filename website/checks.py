@@ -1,6 +1,6 @@
 """Deployment checks (``manage.py check --deploy``) for what production needs beyond Django's own.
 
-Each names a mistake the security review (issue 9) found on a real deployment:
+Each names a mistake a security review found on a real deployment:
 
 - ``website.W001`` the cache is per process (local memory): the trace and contact rate limits
   (core/ratelimit.py) then count per worker, so N workers allow N times the limit.

@@ -5,7 +5,7 @@ Django 5.2 has no CSP middleware (6.0 adds ``ContentSecurityPolicyMiddleware`` a
 ``SECURE_CSP`` setting); this one reads settings of the same shape (``{directive: [sources]}``)
 so moving to Django's own is a settings rename. ``django-csp`` 4.0 supports 5.2 too, but it would
 still need a subclass for the admin's policy, and we use no nonces: the whole-page cache
-(website/cache.py) serves one body to many visitors, so a per-request nonce would be stale.
+(core/cache.py) serves one body to many visitors, so a per-request nonce would be stale.
 Public templates therefore carry no inline script or style at all (``test_csp`` checks them);
 JSON-LD ``<script type="application/ld+json">`` is data, which CSP does not block.
 

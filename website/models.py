@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from brands import services as brand_services
 from core.i18n import (
     LocalizedPageMixin,
     default_locale_id,
@@ -27,6 +28,8 @@ from core.i18n import (
     source_pages,
     source_version,
 )
+from core.ratelimit import hit
+from gi_registry import services
 
 from .site_paths import is_site_path
 
@@ -50,9 +53,6 @@ class HomePage(LocalizedPageMixin, Page):
         return route_with_fallback(self, request, path_components, super().route)
 
     def get_context(self, request, *args, **kwargs):
-        from brands import services as brand_services
-        from gi_registry import services
-
         context = super().get_context(request, *args, **kwargs)
         context.update(services.home_summary())
         context.update(brands=localize(brand_services.public_brands()[:6]), brand_index=brand_services.brand_index())
@@ -83,21 +83,9 @@ class ContentPage(LocalizedPageMixin, Page):
         verbose_name = _("content page")
 
 
-class ContentVersion(models.Model):
-    """A counter bumped whenever public content changes; part of every cached page's key."""
-
-    counter = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("content version")
-
-    def __str__(self) -> str:
-        return str(self.counter)
-
-
 class ProductFamilyPage(LocalizedPageMixin, Page):
     """One page per product family (稻子, 柚子, 鸭子, 豆子, 笋子): its GIs, brands, producers and
-    standards, gathered from the registry and the brand pages, never typed in (issue 5)."""
+    standards, gathered from the registry and the brand pages, never typed in."""
 
     family = models.ForeignKey(
         "gi_registry.ProductFamily", verbose_name=_("product family"), on_delete=models.PROTECT, related_name="pages"
@@ -121,9 +109,6 @@ class ProductFamilyPage(LocalizedPageMixin, Page):
             raise ValidationError({"family": _("This product family already has a page in this language.")})
 
     def get_context(self, request, *args, **kwargs):
-        from brands import services as brand_services
-        from gi_registry import services
-
         context = super().get_context(request, *args, **kwargs)
         slug = self.family.slug
         producers = services.filter_producers(family=slug)
@@ -405,8 +390,6 @@ class ContactPage(LocalizedPageMixin, AbstractEmailForm):
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
     def serve(self, request, *args, **kwargs):
-        from core.ratelimit import hit
-
         from .contact import logger
 
         if request.method == "POST":

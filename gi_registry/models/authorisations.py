@@ -30,7 +30,7 @@ class AuthorisationQuerySet(models.QuerySet):
 class Authorisation(RegistryRecord):
     """The right of one producer to use one GI, for a period, within a yearly label quota.
 
-    Codes (the traceability issue) can only be issued under an authorisation that is valid on the
+    Codes (``gi_registry.trace.issuance``) can only be issued under an authorisation that is valid on the
     day of issue and only up to its yearly quota.
     """
 
@@ -108,12 +108,6 @@ class Authorisation(RegistryRecord):
         active), checked on this loaded record and its GI and producer."""
         day = day or timezone.localdate()
         return validity.holds(self, validity.authorisation_valid_conditions(day))
-
-    def remaining_quota(self, year: int | None = None) -> int:
-        """Codes that may still be issued under this authorisation in ``year`` (this year, Asia/Shanghai)."""
-        from ..trace.issuance import remaining_quota
-
-        return remaining_quota(self, year)
 
     def clean(self) -> None:
         super().clean()

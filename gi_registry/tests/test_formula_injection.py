@@ -1,5 +1,5 @@
 """No registry CSV or XLSX hands a spreadsheet a formula: open data, admin listing exports, the
-site-history report and the print-shop codes CSV/ZIP (issue 9, "CSV formula injection")."""
+site-history report and the print-shop codes CSV/ZIP."""
 
 import csv
 import io

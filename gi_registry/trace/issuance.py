@@ -1,6 +1,6 @@
 """Issuing trace codes (发码) under an authorisation: validity, yearly quota, all or nothing.
 
-Rules (DESIGN.md, "Authorisation"; issue #4):
+Rules:
 
 * codes are issued only for an active batch, under an authorisation valid on the day of issue
   (``Authorisation.is_valid_on``, in the site's time zone, Asia/Shanghai: the same rule as

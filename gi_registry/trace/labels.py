@@ -52,7 +52,7 @@ def base_url() -> str:
     """The origin printed in QR codes: ``TRACE_BASE_URL``, else the site origin (``SITE_ORIGIN``).
 
     A printed code is forever, so outside development (``DEBUG`` off) an http or loopback origin
-    is refused (``PrintOriginError``) instead of printing ``HTTP://127.0.0.1:8000/T/…`` (issue 9);
+    is refused (``PrintOriginError``) instead of printing ``HTTP://127.0.0.1:8000/T/…``;
     production settings refuse to start without an https one."""
     origin = (getattr(settings, "TRACE_BASE_URL", "") or site_origin()).rstrip("/")
     if not settings.DEBUG and not _printable(origin):

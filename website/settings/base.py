@@ -17,6 +17,7 @@ DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    "core",
     "website",
     "gi_registry",
     "gi_registry.trace",
@@ -60,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "website.csp.ContentSecurityPolicyMiddleware",  # outside the page cache: cached pages get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "website.cache.PublicPageCacheMiddleware",
+    "core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,9 +201,24 @@ TRACE_RATE_LIMIT = env.int("TRACE_RATE_LIMIT", default=60)  # requests per windo
 TRACE_RATE_WINDOW = env.int("TRACE_RATE_WINDOW", default=60)  # seconds
 TRACE_SUSPICIOUS_SCANS = env.int("TRACE_SUSPICIOUS_SCANS", default=20)
 TRACE_SUSPICIOUS_ORIGINS = env.int("TRACE_SUSPICIOUS_ORIGINS", default=5)
-# Behind a reverse proxy: the header holding the client address (e.g. "HTTP_X_REAL_IP"); without
-# it every client shares the proxy's address and the rate limit.
+# Behind reverse proxies the client's address (rate limits, scan origins) is set into REMOTE_ADDR by
+# a middleware placed first, so core.ratelimit.client_address reads REMOTE_ADDR only; with neither
+# setting no header is trusted and a spoofed one is ignored. TRUSTED_PROXY_DEPTH: how many proxies
+# append to X-Forwarded-For (django-xff takes the address that many from the right; XFF_STRICT
+# answers 400 to any other count or none). TRACE_TRUSTED_PROXY_HEADER: a header one proxy sets to the
+# client's address alone (e.g. "HTTP_X_REAL_IP"); "HTTP_X_FORWARDED_FOR" there means depth 1.
 TRACE_TRUSTED_PROXY_HEADER = env("TRACE_TRUSTED_PROXY_HEADER", default="")
+XFF_TRUSTED_PROXY_DEPTH = env.int("TRUSTED_PROXY_DEPTH", default=0)
+if TRACE_TRUSTED_PROXY_HEADER == "HTTP_X_FORWARDED_FOR":
+    XFF_TRUSTED_PROXY_DEPTH, TRACE_TRUSTED_PROXY_HEADER = XFF_TRUSTED_PROXY_DEPTH or 1, ""
+XFF_STRICT = env.bool("TRUSTED_PROXY_STRICT", default=False)
+XFF_CLEAN = True  # X-Forwarded-For keeps only the trusted entries
+# django-xff at depth 0 would trust the first, client-written address: only installed when configured.
+MIDDLEWARE = [
+    *(["xff.middleware.XForwardedForMiddleware"] if XFF_TRUSTED_PROXY_DEPTH else []),
+    *(["core.ratelimit.ProxyHeaderMiddleware"] if TRACE_TRUSTED_PROXY_HEADER else []),
+    *MIDDLEWARE,
+]
 TRACE_EXTRA_CRAWLER_PATTERNS: tuple[str, ...] = ()
 # The scan log (gi_registry/trace/scans.py): buffered per process and written in one transaction
 # every TRACE_SCAN_FLUSH_INTERVAL seconds by a background thread (and at exit, and at once when
@@ -217,10 +233,10 @@ TRACE_SCAN_JOURNAL_DIR = env("TRACE_SCAN_JOURNAL_DIR", default=str(BASE_DIR / "v
 # (gi_registry/trace/label_jobs.py) and downloaded from a job page; smaller ones in the request.
 LABEL_SYNC_MAX_CODES = env.int("LABEL_SYNC_MAX_CODES", default=500)
 # The origin printed in QR codes (e.g. "https://gi.liangping.example"); empty means the site origin.
-# Outside development (DEBUG off) issuance refuses an http or loopback origin (trace/labels.py).
+# Outside development (DEBUG off) issuance refuses an http or loopback origin (gi_registry/trace/labels.py).
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")
 
-# Where the cluster search engine lives (the search issue); empty means the embedded engine.
+# Where the cluster search engine lives; empty means the embedded engine.
 SEARCH_URL = env("SEARCH_URL", default="")
 # The public search (search/): "embedded" (SQLite FTS5 / PostgreSQL full-text, no service) unless
 # SEARCH_URL names a cluster: opensearch+http://127.0.0.1:9201 or elasticsearch+http://….
@@ -233,7 +249,7 @@ LOGIN_URL = "wagtailadmin_login"
 
 REGISTRY_PAGE_SIZE = 20
 
-# Whole-page cache for anonymous visitors (website/cache.py); 0 turns it off.
+# Whole-page cache for anonymous visitors (core/cache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # How long a worker thread trusts its last read of the content version (seconds).
 PAGE_CACHE_VERSION_TTL = env.float("PAGE_CACHE_VERSION_TTL", default=1.0)
@@ -255,6 +271,9 @@ PAGE_CACHE_EXCLUDE = [
     "/static",
     "/media",
 ]
+# The one list of what public pages show: saving, deleting (or changing a many-to-many of) any of
+# these, or publishing or unpublishing any page or snippet, makes every cached page stale
+# (core/cache.py connects the signals; no app wires its own).
 PAGE_CACHE_MODELS = [
     "gi_registry.GeographicalIndication",
     "gi_registry.Producer",
@@ -267,6 +286,8 @@ PAGE_CACHE_MODELS = [
     "website.SiteSettings",
     "website.NavigationLink",
     "website.FooterLink",
+    "indicators.PlanIndicator",
+    "indicators.IndicatorValue",
 ]
 
 LOGGING = {

@@ -8,6 +8,7 @@ from wagtail.models import Page, Site
 
 from core.i18n import live_translation
 from core.origin import absolute_url
+from website.models import SiteSettings
 
 register = template.Library()
 
@@ -51,8 +52,6 @@ def _default_navigation() -> list[tuple[str, str]]:
 def site_chrome(context) -> dict:
     """The navigation and footer from the site settings, in the visitor's language; the current
     page's link is marked (``aria-current``)."""
-    from website.models import SiteSettings
-
     request = context.get("request")
     language = get_language()
     # not SiteSettings.for_request: that creates the row on first sight, and a write from a page

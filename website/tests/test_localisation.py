@@ -79,7 +79,7 @@ def test_language_links_and_hreflang_point_at_the_translation_own_address(client
     page = brand_page()
     translate(page, title="Sanxia Shaiqiu", slug="sanxia-shaiqiu-en")
     html = get(client, "/brands/wuzi-dengke/").content.decode()
-    # absolute, on the site origin (issue 9: never the request's Host)
+    # absolute, on the site origin (never the request's Host)
     assert '<link rel="alternate" hreflang="en" href="http://testserver/en/brands/sanxia-shaiqiu-en/">' in html
     assert '<link rel="alternate" hreflang="zh-hans" href="http://testserver/brands/wuzi-dengke/">' in html
     back = get(client, "/en/brands/sanxia-shaiqiu-en/").content.decode()

@@ -1,5 +1,5 @@
 """A navigation or footer link's "path on this site" can never send a visitor to another site
-(issue 9: ``/\\evil.example/`` was accepted and rendered as is, which browsers read as
+(``/\\evil.example/`` was once accepted and rendered as is, which browsers read as
 ``//evil.example/``)."""
 
 from urllib.parse import urljoin, urlsplit

@@ -1,4 +1,4 @@
-"""Absolute addresses come from SITE_ORIGIN, never from the request's Host (issue 9).
+"""Absolute addresses come from SITE_ORIGIN, never from the request's Host.
 
 A forged ``Host: 127.0.0.1:6666`` (or an allowed host on a foreign port, which ``ALLOWED_HOSTS``
 lets through because it ignores ports) must not reach og:url, canonical and hreflang links,

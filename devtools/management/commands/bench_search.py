@@ -29,8 +29,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from search.documents import iter_documents
+from gi_registry import services
+from gi_registry.factories import make_credit_code
+from gi_registry.models import GeographicalIndication, Producer, ProductFamily, Standard, Township
+from search.documents import iter_documents, sources
 from search.engines.base import SearchEngine
+from search.engines.cluster import ClusterEngine
+from search.engines.embedded import EmbeddedEngine
 from search.relevance import CASES, score
 
 #: What a visitor types into the header box, one keystroke at a time (autocomplete).
@@ -134,14 +139,10 @@ class WagtailBaseline:
     def querysets(self):
         from wagtail.models import Page
 
-        from gi_registry import services
-
         return [services.public_gis(), services.public_producers(), services.public_standards(), Page.objects.live()]
 
     def index(self) -> int:
         from wagtail.models import Page
-
-        from gi_registry.models import GeographicalIndication, Producer, Standard
 
         self.backend.reset_indexes()
         written = 0
@@ -210,9 +211,6 @@ class Command(BaseCommand):
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
     def engines(self, options) -> list[SearchEngine]:
-        from search.engines.cluster import ClusterEngine
-        from search.engines.embedded import EmbeddedEngine
-
         found: list[SearchEngine] = [EmbeddedEngine()]
         prefix = f"lp-bench-{uuid.uuid4().hex[:6]}"
         for flavour in ("opensearch", "elasticsearch"):
@@ -302,8 +300,6 @@ class Command(BaseCommand):
     # --- synthetic corpus ------------------------------------------------------------------
 
     def synthetic(self, engines, baseline, figures, count, rounds) -> None:
-        from search.documents import sources
-
         created = self.seed_producers(count)
         total_docs = sum(source.count() for source in sources().values())
         self.stdout.write(f"\nSynthetic corpus: {created} generated producers, {total_docs} documents in all")
@@ -349,9 +345,6 @@ class Command(BaseCommand):
     def seed_producers(self, count: int) -> int:
         """``count`` producers with plausible Chinese names and text (fixed seed), bulk-inserted."""
         from django.db import transaction
-
-        from gi_registry.factories import make_credit_code
-        from gi_registry.models import Producer, ProductFamily, Township
 
         rng = random.Random(20261126)  # noqa: S311 — test data, not security
         townships = list(Township.objects.all())

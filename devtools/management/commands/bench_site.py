@@ -8,7 +8,7 @@ product-family page, the dashboard and the English home side by side with ``/hea
 interleaved rounds (``devtools.bench``): medians and ratios, with the page cache on (as deployed)
 and off (every request rendered afresh). Then the weight of each page before images: its HTML
 plus the stylesheets and scripts it links, as sent (gzip where the server compresses) and raw.
-Targets (issue 5): each page at least 40 % of the bare view's throughput; home under 150 KB.
+Targets: each page at least 40 % of the bare view's throughput; home under 150 KB.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A printed code is forever: outside development, no code is issued or printed with an http or
-loopback origin (issue 9: production printed ``HTTP://127.0.0.1:8000/T/…``)."""
+loopback origin (production once printed ``HTTP://127.0.0.1:8000/T/…``)."""
 
 import pytest
 from django.contrib.messages import get_messages

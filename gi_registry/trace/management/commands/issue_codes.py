@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.progress import ProgressBar
 from gi_registry.trace import labels
-from gi_registry.trace.issuance import IssuanceError, issue_codes
+from gi_registry.trace.issuance import IssuanceError, issue_codes, remaining_quota
 
 from ...models import Batch
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             Path(zip).write_bytes(labels.codes_zip(rows, ec))
             written.append(zip)
         elapsed = time.perf_counter() - started
-        remaining = batch.authorisation.remaining_quota()
+        remaining = remaining_quota(batch.authorisation)
         self.stdout.write(
             f"Issued {len(codes)} codes for lot {batch.lot_number} ({batch.producer.name}) in {elapsed:.1f} s; "
             f"{remaining} left of authorisation {batch.authorisation.number}'s yearly quota; wrote {', '.join(written)}."

@@ -16,7 +16,12 @@ the cache, so a disallowed ``Host`` gets 400 even for a cached path, and the key
 validated host with its port. ``ALLOWED_HOSTS`` ignores ports, so a request on a port other than
 the site origin's (``Host: gi.example:6666``) is answered but neither cached nor served from the
 cache. Pages build their absolute addresses from ``SITE_ORIGIN`` (core/origin.py), not from
-the request, so no ``Host`` can put its name into a cached page (issue 9).
+the request, so no ``Host`` can put its name into a cached page.
+
+What bumps the version is listed in one place, the ``PAGE_CACHE_MODELS`` setting (model labels):
+``connect_signals`` (called from ``CoreConfig.ready``) connects ``bump_version`` to each listed
+model's save, delete and many-to-many changes, and to Wagtail's publish and unpublish signals.
+No app wires these signals itself.
 """
 
 import hashlib
@@ -24,10 +29,13 @@ import threading
 import time
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from wagtail.signals import page_published, page_unpublished, published, unpublished
 
 from core.origin import site_origin
 
@@ -56,6 +64,21 @@ def bump_version(**kwargs) -> None:
     if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
     _memo.expires = 0
+
+
+def connect_signals() -> None:
+    """Connect ``bump_version`` to every change of a model in ``PAGE_CACHE_MODELS`` (the one list of
+    what a public page shows) and to Wagtail's publish and unpublish signals."""
+    for label in settings.PAGE_CACHE_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(bump_version, sender=model, dispatch_uid=f"page-cache-save-{label}")
+        post_delete.connect(bump_version, sender=model, dispatch_uid=f"page-cache-delete-{label}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                bump_version, sender=field.remote_field.through, dispatch_uid=f"page-cache-m2m-{label}-{field.name}"
+            )
+    for signal in (page_published, page_unpublished, published, unpublished):
+        signal.connect(bump_version, dispatch_uid=f"page-cache-{id(signal)}")
 
 
 def _cacheable_request(request) -> bool:
