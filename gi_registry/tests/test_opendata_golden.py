@@ -190,7 +190,7 @@ def test_recorded_csv_columns_are_the_json_keys():
 
 
 def test_the_page_cache_keeps_json_and_never_csv(settings):
-    """The JSON pages are whole-page cached for anonymous visitors (website/cache.py) like any public
+    """The JSON pages are whole-page cached for anonymous visitors (core/cache.py) like any public
     page; the CSV streams, so it never is."""
     settings.PAGE_CACHE_SECONDS = 600
     make_dataset()

@@ -210,11 +210,17 @@ NASTY = [
 ]
 
 
+def assert_well_formed(results) -> None:
+    """An answer, not an error: a count that covers the hits it lists, each hit a titled link."""
+    assert isinstance(results.total, int) and results.total >= len(results.hits)
+    assert all(hit.title and hit.url.startswith("/") for hit in results.hits)
+
+
 @pytest.mark.parametrize("query", NASTY, ids=range(len(NASTY)))
 def test_odd_queries_give_results_not_errors(engine, query):
     results = engine.search(query)
-    assert results.total >= 0
-    engine.suggest(query)
+    assert_well_formed(results)
+    assert isinstance(engine.suggest(query), list)
 
 
 def test_too_long_queries_are_refused_with_a_message(engine):
@@ -230,5 +236,5 @@ def test_any_query_is_safe(engine, query, page, size):
     except QueryError:
         assert len(query.strip()) > MAX_QUERY_CHARS
         return
-    assert results.total >= len(results.hits) >= 0
-    engine.suggest(query[:50])
+    assert_well_formed(results)
+    assert isinstance(engine.suggest(query[:50]), list)

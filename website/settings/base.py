@@ -111,7 +111,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Let psycopg keep a query prepared after this many runs on a connection (0 = never, e.g.
     # behind PgBouncer < 1.21 in transaction mode). Django's cursors bind parameters client-side
-    # and are never prepared; the trace code lookup (gi_registry/trace/resolve.py) binds
+    # and are never prepared; the trace code lookup (gi_registry/trace/fastpath.py) binds
     # server-side so that PostgreSQL plans it once per connection instead of on every scan.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "prepare_threshold", env.int("DB_PREPARE_THRESHOLD", default=5) or None
