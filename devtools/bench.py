@@ -86,6 +86,9 @@ def gunicorn(workers: int = 2, threads: int = 4, extra_env: dict | None = None) 
         **(extra_env or {}),
     }
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    # The page cache serves only requests on the site origin's port (a request on another port
+    # could poison it), so the origin is this server's, or "page cache on" measures uncached pages.
+    env.setdefault("SITE_ORIGIN", f"http://127.0.0.1:{port}")
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(  # noqa: S603 (fixed arguments, loopback only)
         [
