@@ -19,10 +19,6 @@ from .permissions import OFFICER_ACTION, is_officer
 
 SITE_HISTORY_MENU_NAME = "site-history"
 
-#: superusers and registry officers (``permissions.OFFICER_PERMISSION``); kept for its importers
-is_registry_officer = is_officer
-
-
 # Wagtail's report views check ``permission_policy``/``permission_required`` in dispatch
 # (PermissionCheckedMixin); the site history view sets neither, so set them to the officers'
 # permission. This covers the listing, its results view and both exports (the same view class).
@@ -32,10 +28,10 @@ LogEntriesView.permission_required = OFFICER_ACTION
 
 @hooks.register("construct_reports_menu")
 def hide_site_history(request, menu_items):
-    if not is_registry_officer(request.user):
+    if not is_officer(request.user):
         menu_items[:] = [item for item in menu_items if item.name != SITE_HISTORY_MENU_NAME]
 
 
 @hooks.register("filter_form_submissions_for_user")
 def form_submissions_for_officers_only(user, editable_forms):
-    return editable_forms if is_registry_officer(user) else editable_forms.none()
+    return editable_forms if is_officer(user) else editable_forms.none()

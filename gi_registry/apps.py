@@ -12,8 +12,8 @@ class GiRegistryConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from .models import Producer
-        from .permissions import ProducerPermissionPolicy
+        from .permissions import ProducerOwnedPolicy
         from .setup import on_post_migrate
 
-        register_permission_policy(Producer, ProducerPermissionPolicy(Producer))
+        register_permission_policy(Producer, ProducerOwnedPolicy(Producer, ""))  # the producer records themselves
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="gi_registry_groups")

@@ -54,10 +54,3 @@ class ProducerOwnedPolicy(ModelPermissionPolicy):
         own = self.model.objects.filter(self._own(user))
         # through a relation the join could repeat a record; a producer lists an account once
         return own.distinct() if self.producer_path else own
-
-
-class ProducerPermissionPolicy(ProducerOwnedPolicy):
-    """The producer records themselves (registered in ``apps.py``)."""
-
-    def __init__(self, model) -> None:
-        super().__init__(model, "")

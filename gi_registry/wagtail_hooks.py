@@ -11,7 +11,7 @@ from . import admin_access  # noqa: F401  (registers the report and form-submiss
 from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped
 from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
-from .permissions import OFFICER_PERMISSION as OFFICER
+from .permissions import OFFICER_PERMISSION
 
 
 class RegistryViewSet(SnippetViewSet):
@@ -126,12 +126,12 @@ class ProducerViewSet(RegistryViewSet):
             # Only registry officers change a producer's status, its accounts and the demo flag.
             ObjectList(
                 [
-                    FieldPanel("status", permission=OFFICER),
-                    FieldPanel("accounts", permission=OFFICER),
-                    FieldPanel("is_demo", permission=OFFICER),
+                    FieldPanel("status", permission=OFFICER_PERMISSION),
+                    FieldPanel("accounts", permission=OFFICER_PERMISSION),
+                    FieldPanel("is_demo", permission=OFFICER_PERMISSION),
                 ],
                 heading=_("Registry"),
-                permission=OFFICER,
+                permission=OFFICER_PERMISSION,
             ),
         ]
     )

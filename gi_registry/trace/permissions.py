@@ -8,12 +8,7 @@ batch. A producer account acts only on the batches of the producers that list it
 
 from django.db.models import QuerySet
 
-from ..permissions import OFFICER_PERMISSION, ProducerOwnedPolicy, is_officer
-
-__all__ = ["OFFICER_PERMISSION", "ProducerOwnedPolicy", "authorisations_for", "batches_for", "sees_all_batches"]
-
-#: officers and superusers see every batch (the registry's officer rule)
-sees_all_batches = is_officer
+from ..permissions import ProducerOwnedPolicy, is_officer
 
 
 def batches_for(user) -> QuerySet:

@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from gi_registry.permissions import is_officer
+
 from .. import labels
 from ..issuance import MAX_CODES_PER_CALL, remaining_quota
 from ..models import Batch, TraceEvent
-from ..permissions import authorisations_for, batches_for, sees_all_batches
+from ..permissions import authorisations_for, batches_for
 
 
 class AuthorisationChoiceField(forms.ModelChoiceField):
@@ -39,7 +41,7 @@ class BatchForm(WagtailAdminModelForm):
         field = self.fields.get("authorisation")
         if field is not None and self.for_user is not None:
             choices = authorisations_for(self.for_user)
-            if not sees_all_batches(self.for_user) or self.instance.pk is None:
+            if not is_officer(self.for_user) or self.instance.pk is None:
                 choices = choices.valid_on()  # the registry's one rule: what issuance will accept today
             if self.instance.pk and self.instance.authorisation_id:
                 choices = choices | authorisations_for(self.for_user).filter(pk=self.instance.authorisation_id)

@@ -4,8 +4,9 @@ first imported."""
 
 from wagtail.permissions import register_permission_policy
 
+from gi_registry.permissions import ProducerOwnedPolicy
+
 from ..models import Batch, TraceEvent
-from ..permissions import ProducerOwnedPolicy
 
 batch_policy = ProducerOwnedPolicy(Batch, "producer")
 event_policy = ProducerOwnedPolicy(TraceEvent, "batch__producer")
