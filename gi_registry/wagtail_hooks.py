@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_access  # noqa: F401  (registers the report and form-submission hooks)
+from .admin_bulk_actions import ChangeStatusBulkAction, ExportSelectedBulkAction, register_log_action
 from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped
 from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
@@ -258,3 +259,8 @@ register_snippet(RegistryViewSetGroup)
 
 # After Wagtail's own delete action (order 0), so that it replaces it for the scoped models.
 hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=1)
+
+# Export the selected rows and change their status, beside delete (``admin_bulk_actions``).
+hooks.register("register_bulk_action", ExportSelectedBulkAction)
+hooks.register("register_bulk_action", ChangeStatusBulkAction)
+hooks.register("register_log_actions", register_log_action)

@@ -114,7 +114,17 @@ def urls_for(route: str, name: str, world) -> list[str]:
     page = world["page"]
 
     if {"app_label", "model_name", "action"} <= set(params):  # bulk actions
-        urls = [f"/admin/bulk/gi_registry/{m}/delete/?id={world[m].pk}" for m in OWNED_MODELS]
+        from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+
+        bulk_action_registry.get_bulk_actions_for_model("gi_registry", "producer")  # scans the hooks
+        actions = {
+            action for models in bulk_action_registry.actions.values() for types in models.values() for action in types
+        }
+        urls = [
+            f"/admin/bulk/gi_registry/{m}/{action}/?id={world[m].pk}"
+            for m in OWNED_MODELS
+            for action in sorted(actions)
+        ]
         urls.append(f"/admin/bulk/wagtailcore/page/delete/?id={page.pk}")
         return urls
 

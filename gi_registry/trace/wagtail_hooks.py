@@ -2,12 +2,14 @@
 dashboard); the views themselves are in ``admin``."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from gi_registry.admin_scoping import owner_scoped
 
 from .admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
+from .admin.bulk_actions import WithdrawBatchesBulkAction
 
 
 class TraceViewSetGroup(SnippetViewSetGroup):
@@ -18,3 +20,4 @@ class TraceViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(TraceViewSetGroup)
+hooks.register("register_bulk_action", WithdrawBatchesBulkAction)
