@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_views import SnippetCreateWithoutAutosave
+
 from . import admin_access  # noqa: F401  (registers the report and form-submission hooks)
 from .admin_bulk_actions import ChangeStatusBulkAction, ExportSelectedBulkAction, register_log_action
 from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped
@@ -24,6 +26,7 @@ class RegistryViewSet(SnippetViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     chooser_viewset_class = RegistryChooserViewSet
+    add_view_class = SnippetCreateWithoutAutosave
 
 
 class GeographicalIndicationViewSet(RegistryViewSet):

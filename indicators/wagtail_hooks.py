@@ -5,6 +5,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin_views import SnippetCreateWithoutAutosave
 from gi_registry.admin_scoping import RegistryChooserViewSet
 
 from . import services
@@ -30,6 +31,7 @@ class PlanIndicatorViewSet(SnippetViewSet):
     menu_label = _("Plan indicators")
     menu_name = "plan-indicators"
     menu_order = 210  # after the "Registry" group (200)
+    add_view_class = SnippetCreateWithoutAutosave
     chooser_viewset_class = RegistryChooserViewSet  # its create view answers 400, not 500, to a post
     add_to_admin_menu = True
     # The listing's search goes through the ORM (icontains), which finds Chinese substrings.

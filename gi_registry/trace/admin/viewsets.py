@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin_views import SnippetCreateWithoutAutosave
 from gi_registry.permissions import OFFICER_PERMISSION
 
 from ..models import Batch, TraceEvent
@@ -80,6 +81,7 @@ class BatchViewSet(RegistryPaths, SnippetViewSet):
     search_backend_name = None
     search_fields = ["lot_number", "product_name", "producer__name"]
     index_view_class = BatchIndexView
+    add_view_class = SnippetCreateWithoutAutosave
     inspect_view_enabled = True
     copy_view_enabled = False
     list_display = [
@@ -142,6 +144,7 @@ class TraceEventViewSet(RegistryPaths, SnippetViewSet):
     search_backend_name = None
     search_fields = ["read_point", "note", "batch__lot_number"]
     copy_view_enabled = False
+    add_view_class = SnippetCreateWithoutAutosave
     list_display = ["batch", "business_step", "event_time", "read_point", "disposition"]
     list_filter = ["business_step"]
     edit_handler = ObjectList(
