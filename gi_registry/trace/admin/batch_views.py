@@ -75,7 +75,6 @@ class BatchCodesView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView):
             valid_today=auth.is_valid_on(),
             remaining=remaining_quota(auth),
             issue_form=kwargs.get("issue_form") or IssueForm(),
-            withdraw_form=WithdrawForm(),
             runs=code_runs(self.batch),
             layouts=list(labels.LAYOUTS),
             can_change=can_change,
@@ -105,14 +104,48 @@ class IssueCodesView(BatchAccessMixin, View):
         return redirect("trace_admin:batch", pk=pk)
 
 
-class WithdrawBatchView(BatchAccessMixin, View):
-    http_method_names = ["post"]
+class WithdrawBatchView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Withdraw or recall: irreversible, so the batch's page links here, and this page names the
+    batch, its live codes and what consumers will see before the user confirms with a reason."""
+
+    template_name = "gi_registry/trace/admin/confirm_withdraw.html"
+    header_icon = "warning"
+
+    def get_page_title(self):
+        return _("Withdraw or recall")
+
+    def get_page_subtitle(self):
+        return str(self.batch)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("wagtailsnippets_gi_registry_batch:list"), "label": _("Batches")},
+            {"url": reverse("trace_admin:batch", args=[self.batch.pk]), "label": str(self.batch)},
+            {"url": "", "label": _("Withdraw or recall")},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            batch=self.batch,
+            form=kwargs.get("form") or WithdrawForm(),
+            live_codes=self.batch.codes.filter(status=TraceCode.Status.ACTIVE).count(),
+            back_url=reverse("trace_admin:batch", args=[self.batch.pk]),
+        )
+        return context
 
     def post(self, request, pk):
+        if not self.batch.is_active:
+            messages.warning(
+                request,
+                _("Lot %(lot)s is already %(status)s; nothing was changed.")
+                % {"lot": self.batch.lot_number, "status": self.batch.get_status_display()},
+            )
+            return redirect("trace_admin:batch", pk=pk)
         form = WithdrawForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Choose withdraw or recall and give the reason."))
-            return redirect("trace_admin:batch", pk=pk)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         changed = self.batch.withdraw(form.cleaned_data["status"], form.cleaned_data["reason"])
         messages.success(
             request,

@@ -112,6 +112,33 @@ def test_withdraw_from_the_admin(client, officer):
     assert batch.codes.count() == 5 and refused.status_code == 200
 
 
+def test_withdraw_asks_for_confirmation_first(client, officer):
+    batch = BatchFactory()
+    issue_codes(batch, 3)
+    client.force_login(officer)
+    page = client.get(reverse("trace_admin:batch", args=[batch.pk])).content.decode()
+    withdraw_url = reverse("trace_admin:withdraw", args=[batch.pk])
+    assert f'href="{withdraw_url}"' in page
+    assert 'name="reason"' not in page  # no one-click form on the batch's page
+
+    confirm = client.get(withdraw_url)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert batch.lot_number in text and 'name="reason"' in text and 'name="status"' in text
+    assert re.search(r"\b3\b", text)  # the live codes the action turns
+    batch.refresh_from_db()
+    assert batch.status == "active"
+
+    missing_reason = client.post(withdraw_url, {"status": "withdrawn", "reason": ""})
+    assert missing_reason.status_code == 400 and 'name="reason"' in missing_reason.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == "active" and batch.codes.filter(status="active").count() == 3
+
+    assert client.post(withdraw_url, {"status": "withdrawn", "reason": "包装破损"}).status_code == 302
+    again = client.get(withdraw_url).content.decode()
+    assert 'name="reason"' not in again  # already withdrawn: nothing left to confirm
+
+
 def test_producer_sees_and_registers_only_under_its_own_authorisations(client, producer_user, own):
     mine = BatchFactory(authorisation=own, lot_number="MINE-1")
     theirs = BatchFactory(lot_number="THEIRS-1")
@@ -142,6 +169,7 @@ def test_producer_sees_and_registers_only_under_its_own_authorisations(client, p
     assert refused(
         client.post(reverse("trace_admin:withdraw", args=[theirs.pk]), {"status": "withdrawn", "reason": "x"})
     )
+    assert refused(client.get(reverse("trace_admin:withdraw", args=[theirs.pk])))
     assert refused(client.get(reverse("trace_admin:download", args=[theirs.pk, "csv"])))
     theirs.refresh_from_db()
     assert not theirs.codes.exists() and theirs.status == "active"
