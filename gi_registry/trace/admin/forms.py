@@ -68,7 +68,9 @@ class BatchForm(WagtailAdminModelForm):
                 queryset=queryset,
                 label=field.label,
                 help_text=_("Only your authorisations valid today are offered; codes count against the quota shown."),
-                widget=forms.Select(attrs={"class": "authorisation-select", "style": "max-width:100%"}),
+                widget=forms.Select(
+                    attrs={"class": "authorisation-select", "style": "width:100%;max-width:100%;min-width:0"}
+                ),
                 error_messages={
                     "invalid_choice": _(
                         "This authorisation is not one you may use: choose one of your own that is valid today."
@@ -146,8 +148,8 @@ class IssueForm(forms.Form):
 
 
 LAYOUT_LABELS = {
-    "3x8": gettext_lazy("3 × 8 labels of 70 × 37 mm (A4, 24 per sheet)"),
-    "4x10": gettext_lazy("4 × 10 labels of 52.5 × 29.7 mm (A4, 40 per sheet)"),
+    "3x8": gettext_lazy("3×8, 70×37 mm, 24 a sheet"),
+    "4x10": gettext_lazy("4×10, 52.5×29.7 mm, 40 a sheet"),
 }
 
 
@@ -159,6 +161,7 @@ class LabelOptionsForm(forms.Form):
         choices=[(key, LAYOUT_LABELS.get(key, key)) for key in labels.LAYOUTS],
         required=False,
         initial="3x8",
+        widget=forms.Select(attrs={"style": "width:100%;max-width:100%;min-width:0"}),
     )
     ec = forms.ChoiceField(
         label=gettext_lazy("QR error correction"),
@@ -170,6 +173,7 @@ class LabelOptionsForm(forms.Form):
         ],
         required=False,
         initial="M",
+        widget=forms.Select(attrs={"style": "width:100%;max-width:100%;min-width:0"}),
         help_text=gettext_lazy("Q: choose it when the packaging wears easily. A higher level makes the symbol denser."),
     )
     run = forms.CharField(required=False, widget=forms.HiddenInput)
