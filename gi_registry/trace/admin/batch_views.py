@@ -77,6 +77,7 @@ class BatchCodesView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView):
             issue_form=kwargs.get("issue_form") or IssueForm(),
             runs=code_runs(self.batch),
             layouts=list(labels.LAYOUTS),
+            label_options=LabelOptionsForm(),
             can_change=can_change,
             edit_url=reverse("wagtailsnippets_gi_registry_batch:edit", args=[self.batch.pk]) if can_change else "",
         )

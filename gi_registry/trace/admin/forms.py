@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.documents.widgets import AdminDocumentChooser
+from wagtail.images.widgets import AdminImageChooser
 
 from gi_registry.permissions import is_officer
 
@@ -16,6 +18,22 @@ from .. import labels
 from ..issuance import MAX_CODES_PER_CALL, remaining_quota
 from ..models import Batch, TraceEvent
 from ..permissions import authorisations_for, batches_for
+from .inspection import InspectionResultsField, InspectionResultsWidget
+
+
+def known_items(user, standard_id=None, limit: int = 300) -> list[str]:
+    """Items already tested in the batches this user can see (the standard's own first): the
+    choices offered while typing an item, so the same item is spelt the same way."""
+    batches = batches_for(user).exclude(inspection_results=[]).order_by("-pk")
+    rows = list(batches.values_list("standard_id", "inspection_results")[:limit])
+    rows.sort(key=lambda row: row[0] != standard_id)
+    items: list[str] = []
+    for _standard, results in rows:
+        for result in results or []:
+            item = result.get("item") if isinstance(result, dict) else None
+            if item and item not in items:
+                items.append(item)
+    return items
 
 
 class AuthorisationChoiceField(forms.ModelChoiceField):
@@ -45,11 +63,37 @@ class BatchForm(WagtailAdminModelForm):
                 choices = choices.valid_on()  # the registry's one rule: what issuance will accept today
             if self.instance.pk and self.instance.authorisation_id:
                 choices = choices | authorisations_for(self.for_user).filter(pk=self.instance.authorisation_id)
+            queryset = choices.distinct().order_by("number").select_related("producer", "geographical_indication")
             self.fields["authorisation"] = AuthorisationChoiceField(
-                queryset=choices.distinct().order_by("number"),
+                queryset=queryset,
                 label=field.label,
-                help_text=field.help_text,
-                widget=forms.Select,
+                help_text=_("Only your authorisations valid today are offered; codes count against the quota shown."),
+                widget=forms.Select(
+                    attrs={"class": "authorisation-select", "style": "width:100%;max-width:100%;min-width:0"}
+                ),
+                error_messages={
+                    "invalid_choice": _(
+                        "This authorisation is not one you may use: choose one of your own that is valid today."
+                    )
+                },
+            )
+            if self.instance.pk is None and not self.is_bound:
+                only = list(queryset[:2])
+                if len(only) == 1:
+                    self.initial["authorisation"] = only[0].pk
+        if "photo" in self.fields:
+            self.fields["photo"].widget = AdminImageChooser()
+        if "inspection_report" in self.fields:
+            self.fields["inspection_report"].widget = AdminDocumentChooser()
+        if "inspection_results" in self.fields:
+            old = self.fields["inspection_results"]
+            user = self.for_user if self.for_user is not None and self.for_user.is_authenticated else None
+            items = known_items(user, self.instance.standard_id) if user is not None else []
+            self.fields["inspection_results"] = InspectionResultsField(
+                label=old.label,
+                required=False,
+                widget=InspectionResultsWidget(items=items),
+                help_text=_("One row per item tested; empty rows are ignored. Save to get more empty rows."),
             )
 
     def clean(self):
@@ -103,10 +147,36 @@ class IssueForm(forms.Form):
     count = forms.IntegerField(label=gettext_lazy("Number of codes"), min_value=1, max_value=MAX_CODES_PER_CALL)
 
 
+LAYOUT_LABELS = {
+    "3x8": gettext_lazy("3×8, 70×37 mm, 24 a sheet"),
+    "4x10": gettext_lazy("4×10, 52.5×29.7 mm, 40 a sheet"),
+}
+
+
 class LabelOptionsForm(forms.Form):
-    layout = forms.ChoiceField(choices=[(k, k) for k in labels.LAYOUTS], required=False)
-    ec = forms.ChoiceField(choices=[("M", "M"), ("Q", "Q"), ("H", "H")], required=False)
-    run = forms.CharField(required=False)
+    """How the labels are printed; the same values as the download links' ``?layout=`` and ``?ec=``."""
+
+    layout = forms.ChoiceField(
+        label=gettext_lazy("Label layout"),
+        choices=[(key, LAYOUT_LABELS.get(key, key)) for key in labels.LAYOUTS],
+        required=False,
+        initial="3x8",
+        widget=forms.Select(attrs={"style": "width:100%;max-width:100%;min-width:0"}),
+    )
+    ec = forms.ChoiceField(
+        label=gettext_lazy("QR error correction"),
+        choices=[
+            ("L", gettext_lazy("L (7%): smallest symbol")),
+            ("M", gettext_lazy("M (15%): the usual choice")),
+            ("Q", gettext_lazy("Q (25%): packaging that gets scuffed")),
+            ("H", gettext_lazy("H (30%): rough handling, outdoor crates")),
+        ],
+        required=False,
+        initial="M",
+        widget=forms.Select(attrs={"style": "width:100%;max-width:100%;min-width:0"}),
+        help_text=gettext_lazy("Q: choose it when the packaging wears easily. A higher level makes the symbol denser."),
+    )
+    run = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class WithdrawForm(forms.Form):
