@@ -148,6 +148,9 @@ def threads_share_a_real_database(tmp_path):
     connection.ensure_connection()
     target = sqlite3.connect(path)
     connection.connection.backup(target)
+    # WAL before any thread opens the file: the settings' init_command switches an opened file to
+    # WAL, and two connections switching at once answer "database is locked" without waiting.
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     original = settings_dict["NAME"]
     settings_dict["NAME"] = str(path)
