@@ -13,6 +13,7 @@ recalls the batch. The scan dashboard (officers) charts scans per day and lists 
 """
 
 from .batch_views import (
+    AlignmentSheetView,
     BatchAccessMixin,
     BatchCodesView,
     CodeImageView,
@@ -37,6 +38,7 @@ from .viewsets import (
 )
 
 __all__ = [
+    "AlignmentSheetView",
     "AuthorisationChoiceField",
     "BatchAccessMixin",
     "BatchCodesView",

@@ -77,6 +77,7 @@ class BatchCodesView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView):
             issue_form=kwargs.get("issue_form") or IssueForm(),
             runs=code_runs(self.batch),
             layouts=list(labels.LAYOUTS),
+            alignment_sheets=[{"layout": key, "name": key.replace("x", "×")} for key in labels.LAYOUTS],
             label_options=LabelOptionsForm(),
             can_change=can_change,
             edit_url=reverse("wagtailsnippets_gi_registry_batch:edit", args=[self.batch.pk]) if can_change else "",
@@ -175,7 +176,22 @@ class LabelDownloadView(BatchAccessMixin, View):
                 issued_at = datetime.datetime.fromisoformat(run)
             except ValueError as exc:
                 raise Http404 from exc
+        if fmt in label_jobs.JOB_FORMATS and not self.batch.is_active:
+            # A withdrawn or recalled lot's codes answer "withdrawn": printing them again helps no one.
+            messages.error(
+                request,
+                _("Lot %(lot)s is %(status)s: its codes are not printed any more, so there are no labels to download.")
+                % {"lot": self.batch.lot_number, "status": self.batch.get_status_display()},
+            )
+            return redirect("trace_admin:batch", pk=pk)
         codes = label_jobs.label_codes(self.batch, fmt, issued_at)
+        if fmt == "pdf" and not codes.exists():
+            messages.error(
+                request,
+                _("Lot %(lot)s has no active codes to print in this issuance. Issue codes first.")
+                % {"lot": self.batch.lot_number},
+            )
+            return redirect("trace_admin:batch", pk=pk)
         if fmt in label_jobs.JOB_FORMATS:
             # Large sheets are built by a background task; the user waits on the job's page.
             code_ids = list(codes.values_list("pk", flat=True))
@@ -197,6 +213,20 @@ class LabelDownloadView(BatchAccessMixin, View):
             name += ".zip"
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class AlignmentSheetView(View):
+    """A layout's alignment test sheet (cell outlines, crosshairs, cell numbers): printed on plain
+    paper and held against the label stock before printing labels. For whoever may see batches."""
+
+    def get(self, request, layout):
+        if not batch_policy.user_has_any_permission(request.user, ["view", "change"]):
+            raise PermissionDenied
+        if layout not in labels.LAYOUTS:
+            raise Http404
+        response = HttpResponse(labels.alignment_sheet_pdf(layout), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="label-alignment-{layout}.pdf"'
         return response
 
 

@@ -20,6 +20,7 @@ from gi_registry.permissions import OFFICER_PERMISSION
 
 from ..models import Batch, TraceEvent
 from .batch_views import (
+    AlignmentSheetView,
     BatchCodesView,
     CodeImageView,
     IssueCodesView,
@@ -184,6 +185,7 @@ class TraceAdminViewSet(ViewSet):
             path("batch/<int:pk>/withdraw/", WithdrawBatchView.as_view(), name="withdraw"),
             path("batch/<int:pk>/codes.<str:fmt>", LabelDownloadView.as_view(), name="download"),
             path("code/<int:pk>/qr.<str:fmt>", CodeImageView.as_view(), name="code_image"),
+            path("labels/alignment-<str:layout>.pdf", AlignmentSheetView.as_view(), name="alignment_sheet"),
             path("labels/<uuid:token>/", LabelJobView.as_view(), name="label_job"),
             path("labels/<uuid:token>/file", LabelJobFileView.as_view(), name="label_job_file"),
         ]
