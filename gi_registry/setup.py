@@ -65,6 +65,8 @@ def producer_permissions() -> list[Permission]:
         *_perms("wagtailadmin", ["access_admin"]),
         *_perms("gi_registry", ["change_producer", "view_producer"]),
         *_perms("trace", TRACE_PRODUCER_CODENAMES),
+        # the scan dashboard, narrowed to the scans of their own codes (trace.admin.scan_figures)
+        *_perms("trace", ["view_scan"]),
     ]
 
 

@@ -3,13 +3,15 @@
 Registry officers see every batch; a producer account sees and registers only the batches of its
 own producers, under their own authorisations, with the remaining yearly quota shown. The batch's
 "codes and labels" page issues codes, downloads labels (PDF sheets, CSV, ZIP) and withdraws or
-recalls the batch. The scan dashboard (officers) charts scans per day and lists suspicious codes.
+recalls the batch. The scan dashboard charts the scans a user may see per day over a date range, breaks them down
+by GI, producer, batch and client, and lists suspicious codes.
 
 * ``policies`` — who may see and change which batches and events (registered once, at import);
 * ``forms`` — the batch and event editors' forms and the codes-and-labels page's forms;
 * ``viewsets`` — the snippet viewsets of batches and events, and the batch pages' and dashboard's;
 * ``batch_views`` — the codes-and-labels page, issuing, withdrawing, downloads and label jobs;
-* ``scan_dashboard`` — the scan dashboard.
+* ``scan_dashboard`` — the scan dashboard (its form, page and CSV);
+* ``scan_figures`` — its figures (aggregate queries) and the daily chart's geometry.
 """
 
 from .batch_views import (
@@ -27,7 +29,8 @@ from .batch_views import (
 )
 from .forms import AuthorisationChoiceField, BatchForm, IssueForm, LabelOptionsForm, TraceEventForm, WithdrawForm
 from .policies import batch_policy, event_policy
-from .scan_dashboard import ScanDashboardMenuItem, ScanDashboardView, scans_per_day, suspicious_codes
+from .scan_dashboard import ScanDashboardMenuItem, ScanDashboardView, ScanRangeForm
+from .scan_figures import day_chart, scan_figures, suspicious_codes, visible_scans
 from .viewsets import (
     BatchIndexView,
     BatchViewSet,
@@ -65,6 +68,9 @@ __all__ = [
     "code_runs",
     "event_policy",
     "registry_bulk_action",
-    "scans_per_day",
+    "ScanRangeForm",
+    "day_chart",
+    "scan_figures",
     "suspicious_codes",
+    "visible_scans",
 ]
