@@ -431,13 +431,15 @@ def label_sheet_pdf(
     pdf.setTitle("Trace code labels")
     symbol = symbol_mm(spec) * MM
     gap = 1.5 * MM
+    # every label's text in the same width (the narrowest cell's), so a name breaks alike on all
+    text_w = min(content_box(spec, slot).w for slot in range(spec.per_sheet)) * MM - symbol - gap
     done = 0
     for index, label in enumerate(labels):
         slot = index % spec.per_sheet
         if slot == 0 and index:
             pdf.showPage()
         box = content_box(spec, slot)
-        bx, by, bw, bh = box.x * MM, box.y * MM, box.w * MM, box.h * MM
+        bx, by, bh = box.x * MM, box.y * MM, box.h * MM
         matrix = qr_matrix(code_url(label.code), ec, mask=mask)
         n = len(matrix)
         module = symbol / n
@@ -450,7 +452,6 @@ def label_sheet_pdf(
         pdf.restoreState()
         # Text to the right of the symbol.
         tx = qx + symbol + gap
-        text_w = bx + bw - tx
         runs, code_size, code_lead = label_text(
             label.product, label.lot, label.producer, layout, round(text_w, 2), round(bh, 2)
         )
@@ -527,8 +528,8 @@ def alignment_sheet_pdf(layout: str = "3x8") -> bytes:
         pdf.setFont(mono, number_size)
         pdf.drawString(tx, box.top * MM - number_size, str(slot + 1))
         pdf.setFont(font, 6)
-        pdf.drawString(tx, box.y * MM + 8, f"{spec.name}  {spec.width:g}×{spec.height:g} mm")
-        pdf.drawString(tx, box.y * MM + 1.5, _("Alignment test"))
+        pdf.drawString(tx, box.y * MM + 10, f"{spec.name}  {spec.width:g}×{spec.height:g} mm")
+        pdf.drawString(tx, box.y * MM + 2, _("Alignment test"))
     pdf.restoreState()
     pdf.showPage()
     pdf.save()

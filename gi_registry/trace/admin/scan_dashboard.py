@@ -27,7 +27,7 @@ from gi_registry.permissions import is_officer
 
 from .. import scans
 from ..permissions import batches_for
-from .scan_figures import Filters, day_chart, scan_figures, suspicious_codes
+from .scan_figures import NARROW, WIDE, Filters, day_chart, scan_figures, suspicious_codes
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -130,6 +130,9 @@ class ScanDashboardView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Scan dashboard")
     header_icon = "view"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(VIEW_PERMISSION):
             raise PermissionDenied
@@ -168,7 +171,7 @@ class ScanDashboardView(WagtailAdminTemplateMixin, TemplateView):
                 query[field] = form.cleaned_data[field].isoformat()
             context.update(
                 figures=figures,
-                chart=day_chart(figures.days),
+                charts=[("wide", day_chart(figures.days, WIDE)), ("narrow", day_chart(figures.days, NARROW))],
                 suspicious=suspicious_codes(self.request.user, form.filters()),
                 narrowed_to=[(name, what, label, self.without(query, name)) for name, what, label in form.narrowed_to],
                 csv_query=f"{query.urlencode()}&format=csv",

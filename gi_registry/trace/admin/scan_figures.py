@@ -173,9 +173,12 @@ def suspicious_codes(user, filters: Filters | None = None, limit: int = 50) -> Q
 
 # -- the daily chart --------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 800, 260
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 14, 44
-PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+#: the drawing for wide screens; phones get a narrower one (``day_chart(days, NARROW)``) so that
+#: its 14-unit text stays readable when the browser scales it to the screen
+WIDE, NARROW = (800, 8), (400, 4)  # viewBox width, most dated ticks
+HEIGHT = 260
+LEFT, RIGHT, TOP, BOTTOM = 52, 14, 14, 44
+PLOT_H = HEIGHT - TOP - BOTTOM
 
 
 @dataclass(frozen=True)
@@ -202,22 +205,24 @@ def _nice_step(peak: int, lines: int = 4) -> int:
     return int(10 * power)
 
 
-def _date_step(days: int) -> int:
-    """Days between two dated ticks: at most about eight labels under the axis."""
-    for step in (1, 2, 7, 14, 28, 56, 91):
-        if days / step <= 8:
+def _date_step(days: int, most: int = 8) -> int:
+    """Days between two dated ticks: at most ``most`` labels under the axis."""
+    for step in (1, 2, 3, 7, 14, 28, 56, 91, 182):
+        if math.ceil(days / step) <= most:
             return step
-    return 182
+    return 366
 
 
-def day_chart(days: list[tuple[datetime.date, int]]) -> DayChart:
-    """Bars per day with dates under the axis (``MM-DD``, the year where it starts or changes) and
+def day_chart(days: list[tuple[datetime.date, int]], size: tuple[int, int] = WIDE) -> DayChart:
+    """Bars per day (``size``: viewBox width, most dated ticks) with dates under the axis (``MM-DD``, the year where it starts or changes) and
     counts on a grid of round numbers: coordinates for the template's inline SVG."""
+    width, most_ticks = size
+    plot_w = width - LEFT - RIGHT
     n = max(len(days), 1)
     peak = max((c for _, c in days), default=0)
     step = _nice_step(peak)
     top_value = max(step * math.ceil(peak / step), step)
-    slot = PLOT_W / n
+    slot = plot_w / n
     bar_w = max(slot * 0.72, 1)
     axis_y = TOP + PLOT_H
     bars = []
@@ -233,7 +238,7 @@ def day_chart(days: list[tuple[datetime.date, int]]) -> DayChart:
                 "height": round(height, 2),
             }
         )
-    date_step = _date_step(n)
+    date_step = _date_step(n, most_ticks)
     x_ticks = []
     last_year = None
     for i in range(0, n, date_step):
@@ -245,4 +250,4 @@ def day_chart(days: list[tuple[datetime.date, int]]) -> DayChart:
         {"y": round(axis_y - PLOT_H * value / top_value, 2), "label": str(value)}
         for value in range(0, top_value + 1, step)
     ]
-    return DayChart(WIDTH, HEIGHT, bars, x_ticks, y_ticks, axis_y, LEFT, WIDTH - RIGHT)
+    return DayChart(width, HEIGHT, bars, x_ticks, y_ticks, axis_y, LEFT, width - RIGHT)

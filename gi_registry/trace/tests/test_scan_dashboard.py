@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gi_registry.factories import AuthorisationFactory, GeographicalIndicationFactory, ProducerFactory
-from gi_registry.trace.admin.scan_figures import day_chart, local_bounds
+from gi_registry.trace.admin.scan_figures import NARROW, day_chart, local_bounds
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import Scan
@@ -66,6 +66,11 @@ def page(client, user, **params):
     return client.get(URL, params)
 
 
+def chart(html: str, size: str = "wide") -> str:
+    """The SVG of one of the two drawings (wide screens, phones)."""
+    return re.search(rf'<svg[^>]*data-scan-chart="{size}".*?</svg>', html, re.DOTALL).group(0)
+
+
 def total(html: str) -> int:
     return int(re.search(r"data-scan-total>(\d+)<", html).group(1))
 
@@ -78,11 +83,12 @@ def test_officer_sees_the_last_30_days_with_dated_axes_and_every_breakdown(clien
     today = timezone.localdate()
     start = today - datetime.timedelta(days=29)
     assert f'value="{start.isoformat()}"' in html and f'value="{today.isoformat()}"' in html
-    ticks = re.findall(r"data-date-tick>([^<]+)<", html)
+    ticks = re.findall(r"data-date-tick>([^<]+)<", chart(html))
     assert 4 <= len(ticks) <= 8
+    assert 2 <= len(re.findall(r"data-date-tick>", chart(html, "narrow"))) <= 4  # the phone's drawing
     assert ticks[0] == start.isoformat()  # the first tick carries the year
     assert all(re.fullmatch(r"(\d{4}-)?\d{2}-\d{2}", t) for t in ticks)
-    assert html.count("<rect") == 30
+    assert chart(html).count("<rect") == chart(html, "narrow").count("<rect") == 30
     for name in (
         "梁平柚",
         "梁平竹笋",
@@ -105,7 +111,7 @@ def test_a_date_range_counts_local_days(client, officer, world):
     add_scans(code, at(datetime.date(2025, 10, 2), 0, 10), 1)
     html = page(client, officer, start="2025-10-01", end="2025-10-01").content.decode()
     assert total(html) == 5
-    assert re.findall(r"data-date-tick>([^<]+)<", html) == ["2025-10-01"]
+    assert re.findall(r"data-date-tick>([^<]+)<", chart(html)) == ["2025-10-01"]
     html = page(client, officer, start="2025-09-01", end="2025-10-31").content.decode()
     assert total(html) == 6
     assert "THEIRS-77" not in html  # its scans are outside this range
@@ -227,15 +233,18 @@ def test_the_number_of_queries_does_not_grow_with_the_scans(client, world, reque
 
 def test_the_day_chart_has_round_counts_and_few_dated_ticks():
     days = [(datetime.date(2025, 12, 1) + datetime.timedelta(days=i), i % 7) for i in range(62)]
-    chart = day_chart(days)
-    assert len(chart.bars) == 62
-    labels = [t["label"] for t in chart.x_ticks]
+    drawing = day_chart(days)
+    assert len(drawing.bars) == 62
+    labels = [t["label"] for t in drawing.x_ticks]
     assert 4 <= len(labels) <= 8
     assert labels[0] == "2025-12-01"
     assert any(label.startswith("2026-") for label in labels[1:])  # the year again where it changes
-    assert [t["label"] for t in chart.y_ticks] == ["0", "2", "4", "6"]
-    tallest = max(chart.bars, key=lambda b: b["height"])
-    assert tallest["count"] == 6 and tallest["y"] == chart.y_ticks[-1]["y"]
+    assert [t["label"] for t in drawing.y_ticks] == ["0", "2", "4", "6"]
+    tallest = max(drawing.bars, key=lambda b: b["height"])
+    assert tallest["count"] == 6 and tallest["y"] == drawing.y_ticks[-1]["y"]
+    narrow = day_chart(days, NARROW)
+    assert 2 <= len(narrow.x_ticks) <= 4 and narrow.width < drawing.width
+    assert all(b["x"] + b["width"] <= narrow.right for b in narrow.bars)
 
 
 def test_local_bounds_cover_whole_local_days():
