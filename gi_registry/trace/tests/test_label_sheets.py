@@ -284,3 +284,21 @@ def test_the_codes_page_links_the_alignment_sheets(client, producer_user, own_ba
     for layout in labels.LAYOUTS:
         assert reverse("trace_admin:alignment_sheet", args=[layout]) in page
     assert "对齐测试" in page
+
+
+def test_pdffonts_agrees_where_poppler_is_installed(tmp_path):
+    """The same check with poppler's ``pdffonts`` (the tool a print shop would run), when present."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdffonts"):
+        pytest.skip("poppler-utils (pdffonts) is not installed")
+    for name, body in (("labels.pdf", sheet("4x10", 2)), ("alignment.pdf", labels.alignment_sheet_pdf("3x8"))):
+        path = tmp_path / name
+        path.write_bytes(body)
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+        rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+        assert len(rows) == 2, out
+        for row in rows:
+            # name, type, encoding, then "emb sub uni" — all "yes"
+            assert row[1] == "TrueType" and row[-5:-2] == ["yes", "yes", "yes"], out

@@ -251,3 +251,17 @@ def test_local_bounds_cover_whole_local_days():
     since, until = local_bounds(datetime.date(2025, 10, 1), datetime.date(2025, 10, 1))
     assert since.astimezone(datetime.UTC).isoformat() == "2025-09-30T16:00:00+00:00"
     assert until - since == datetime.timedelta(days=1)
+
+
+def test_suspicious_codes_are_listed_only_to_those_who_may_see_them(client, officer, producer_user, world, settings):
+    from gi_registry.trace.models import TraceCode
+
+    settings.TRACE_SUSPICIOUS_SCANS = 5
+    their_code = TraceCode.objects.get(batch=world["theirs"])
+    TraceCode.objects.filter(pk=their_code.pk).update(scan_count=11)
+    TraceCode.objects.filter(pk=world["my_code"].pk).update(scan_count=16)
+    officer_html = page(client, officer).content.decode()
+    assert their_code.printed_code in officer_html and world["my_code"].printed_code in officer_html
+    producer_html = page(client, producer_user).content.decode()
+    assert world["my_code"].printed_code in producer_html
+    assert their_code.printed_code not in producer_html
