@@ -175,7 +175,7 @@ def suspicious_codes(user, filters: Filters | None = None, limit: int = 50) -> Q
 
 #: the drawing for wide screens; phones get a narrower one (``day_chart(days, NARROW)``) so that
 #: its 14-unit text stays readable when the browser scales it to the screen
-WIDE, NARROW = (800, 8), (400, 4)  # viewBox width, most dated ticks
+WIDE, NARROW = (800, 8), (400, 5)  # viewBox width, most dated ticks
 HEIGHT = 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 14, 44
 PLOT_H = HEIGHT - TOP - BOTTOM

@@ -179,4 +179,8 @@ def test_officer_at_1280_sees_every_producer_and_exports(live_server, browser, s
     rows = read_csv(info.value)
     assert len([r for r in rows if r[0] == "日"]) == 60
     assert {r[1] for r in rows if r[0] == "批次"} == {"THEIRS-77"}
+    # the codes page offers both alignment sheets
+    page.goto(f"{live_server.url}/admin/trace/batch/{scanned['mine'].pk}/")
+    assert page.locator("[data-alignment-sheet]").count() == 2
+    shoot(page, screenshot_dir, "codes-officer-1280")
     page.close()
