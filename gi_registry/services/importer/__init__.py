@@ -34,11 +34,18 @@ from __future__ import annotations
 
 from .cells import CellError, parse_bool, parse_choice, parse_date
 from .files import MAX_ROWS, MAX_UPLOAD_BYTES, ImportFileError, Table, read_table
+from .guide import EXAMPLE_CREDIT_CODE, ColumnGuide, column_guides, guide_rows, is_example_key, template_rows
 from .kinds import KINDS, ImportKind
 from .report import ImportReport, RowResult
 from .run import ProgressCallback, run_import
 
 __all__ = [
+    "EXAMPLE_CREDIT_CODE",
+    "ColumnGuide",
+    "column_guides",
+    "guide_rows",
+    "is_example_key",
+    "template_rows",
     "KINDS",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
