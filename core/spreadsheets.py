@@ -111,7 +111,7 @@ class Sheet:
     wrap: bool = False
 
 
-#: How many rows below the header get the drop-down lists and the text format.
+#: How many rows below the header get the drop-down lists.
 XLSX_PREPARED_ROWS = 1000
 
 
@@ -150,8 +150,9 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
         for index, width in enumerate(spec.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         first, last = spec.header_rows + 1, spec.header_rows + XLSX_PREPARED_ROWS
-        for column in spec.text_columns:
-            for row_number in range(first, last + 1):
+        for column in spec.text_columns:  # the column's style (new cells) and the cells written
+            sheet.column_dimensions[get_column_letter(column + 1)].number_format = "@"
+            for row_number in range(first, sheet.max_row + 1):
                 sheet.cell(row=row_number, column=column + 1).number_format = "@"
         for column, values in spec.choices.items():
             if not values:

@@ -90,7 +90,10 @@ def run_import(
         row = Row(number=number, key=normalise_key(spec, by_field.get(spec.key)), cells=by_field)
         if row.key and is_example_key(spec, row.key):  # the template's example row, left in
             examples[number] = RowResult(
-                number, row.key, EXAMPLE, cells={name: CellView(cell_text(raw), "") for name, raw in by_field.items()}
+                number,
+                row.key,
+                EXAMPLE,
+                cells={name: CellView(cell_text(raw), cell_text(raw)) for name, raw in by_field.items()},
             )
             report.notes.append(
                 _("Row %(row)d is the template's example row (%(key)s); it is skipped.")
