@@ -178,3 +178,33 @@ def test_other_groups_cannot_open_the_add_form(client, account, request):
     response = client.get(add_url())
     assert response.status_code in (302, 403)
     assert "LPGI-" not in response.content.decode()
+
+
+def test_demo_numbers_follow_the_rule_and_old_four_digit_ones_are_renamed(tmp_path):
+    """A database loaded before the rule holds LPGI-<year>-<nnnn>: the next load renames those
+    (same records, a new revision), and a second load changes nothing."""
+    import io
+
+    from core.demo import DemoRun
+    from gi_registry import demo
+
+    def load():
+        run = DemoRun(io.StringIO(), io.StringIO(), verbosity=0)
+        demo.load(run)
+        return run
+
+    load()
+    numbers = list(Authorisation.objects.values_list("number", flat=True))
+    assert numbers and all(re.fullmatch(r"LPGI-\d{4}-\d{5}", n) for n in numbers)
+    first = Authorisation.objects.order_by("pk").first()
+    year, sequence = first.number.split("-")[1:]
+    legacy = f"LPGI-{year}-{int(sequence):04d}"
+    Authorisation.objects.filter(pk=first.pk).update(number=legacy)
+
+    load()
+    first.refresh_from_db()
+    assert first.number == f"LPGI-{year}-{int(sequence):05d}" and first.live
+    assert first.live_revision.as_object().number == first.number
+    assert Authorisation.objects.count() == len(numbers)
+    again = load()
+    assert {o.value for (section, _key), o in again.outcomes.items() if section == "authorisations"} == {"unchanged"}
