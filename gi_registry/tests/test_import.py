@@ -488,7 +488,7 @@ def test_command_fails_with_a_row_report_and_writes_nothing(tmp_path, officer):
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_registry", "producers", str(file), "--user", "officer", stdout=io.StringIO(), stderr=err)
 
-    assert "Row 3" in err.getvalue() and "无此镇" in err.getvalue()
+    assert "Row 3" in err.getvalue() and "township D3 “无此镇”" in err.getvalue()  # the row and the cell
     assert not Producer.objects.exists()
 
 

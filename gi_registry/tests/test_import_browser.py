@@ -87,6 +87,8 @@ def test_officer_imports_from_the_template_and_a_bad_file_writes_nothing(
     page.locator("form[action$='/confirm/'] button[type=submit]").click()
     page.wait_for_url(f"{base}/admin/snippets/gi_registry/producer/")
     assert Producer.objects.get().credit_code == good
+    page.wait_for_selector(".messages .success", state="visible")
+    page.wait_for_timeout(800)  # the message slides in
     shoot(page, screenshot_dir, "imported-1280")
 
     bad = tmp_path / "bad.csv"

@@ -141,16 +141,21 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": self.errors,
-            "rows": len(self.rows),
+            "rows": len(self.rows) - self.count(EXAMPLE),  # a template's example row is no data
         }
 
     def error_lines(self) -> list[str]:
-        """The row-by-row error report, one line per message."""
+        """The row-by-row error report, one line per message, naming the cell where there is one."""
         lines = list(self.file_errors)
-        for result in self.error_rows:
-            for message in result.messages:
+        for entry in self.error_cells:
+            if entry["cell"]:
+                lines.append(
+                    _("Row %(row)d (%(key)s), %(header)s %(cell)s “%(value)s”: %(message)s")
+                    % {**entry, "key": entry["key"] or "—"}
+                )
+            else:
                 lines.append(
                     _("Row %(row)d (%(key)s): %(message)s")
-                    % {"row": result.row, "key": result.key or "—", "message": message}
+                    % {"row": entry["row"], "key": entry["key"] or "—", "message": entry["message"]}
                 )
         return lines
