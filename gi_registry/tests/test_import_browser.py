@@ -110,6 +110,10 @@ def test_officer_imports_from_the_template_and_a_bad_file_writes_nothing(
     phone.goto(f"{base}{IMPORT_URL}")
     assert page_width_fits(phone)
     shoot(phone, screenshot_dir, "upload-390")
+    upload(phone, base, "producers", filled)
+    assert "无变化" in phone.locator("tr[data-row='3']").inner_text()  # imported already: unchanged
+    assert page_width_fits(phone)
+    shoot(phone, screenshot_dir, "preview-good-390")
     upload(phone, base, "producers", bad)
     assert page_width_fits(phone)
     shoot(phone, screenshot_dir, "preview-bad-390")
