@@ -83,7 +83,7 @@ def example_values(kind: ImportKind) -> dict[str, Any]:
     """The example row, by field: values that read correctly (the import would accept them)."""
     year = timezone.localdate().year
     township = Township.objects.order_by("sort_order", "name").first()
-    family = ProductFamily.objects.order_by("sort_order", "name").first()
+    family = ProductFamily.objects.filter(slug="pomelo").first() or ProductFamily.objects.order_by("sort_order").first()
     registered = GeographicalIndication.objects.filter(status=GeographicalIndication.Status.REGISTERED)
     gi = registered.order_by("name").first()
     gi_name = gi.name if gi else "梁平柚"
@@ -181,12 +181,13 @@ def _allowed(kind: ImportKind, field: models.Field) -> tuple[str, tuple[str, ...
             )
         if related is GeographicalIndication:
             names = _names(GeographicalIndication.objects.order_by("name"))
-            text = _("The name or registration number of a geographical indication in the registry: %(names)s.") % {
-                "names": "、".join(names)
-            }
             if field.many_to_many:
-                return f"{text} ({several})", (), False
-            return text, tuple(names), False
+                text = _(
+                    "Names or registration numbers of geographical indications in the registry (%(several)s): %(names)s."
+                )
+                return text % {"several": several, "names": "、".join(names)}, (), False
+            text = _("The name or registration number of a geographical indication in the registry: %(names)s.")
+            return text % {"names": "、".join(names)}, tuple(names), False
         if related is Standard:
             return (
                 _("The code of the standard that replaces this one (in the registry or on another row of the file)."),
@@ -219,7 +220,7 @@ def column_guides(kind: ImportKind) -> list[ColumnGuide]:
         allowed, choices, text = _allowed(kind, field)
         meaning = kind.field_label(name)
         if field.help_text:
-            meaning = f"{meaning}: {field.help_text}"
+            meaning = _("%(label)s: %(help)s") % {"label": meaning, "help": field.help_text}
         guides.append(
             ColumnGuide(
                 field=name,
