@@ -127,18 +127,18 @@ class Authorisation(RegistryRecord):
         errors = {}
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The end of the authorisation must come after its start.")
-        self.number = normalise_authorisation_number(self.number)
-        if self.number:
-            previous = None
-            if not self._state.adding:
-                previous = type(self).objects.filter(pk=self.pk).values_list("number", flat=True).first()
-            if self.number != previous:  # numbers given before the rule stay as they are
+        previous = None
+        if not self._state.adding:
+            previous = type(self).objects.filter(pk=self.pk).values_list("number", flat=True).first()
+        if self.number != previous:  # numbers given before the rule stay as they are
+            self.number = normalise_authorisation_number(self.number)
+            if self.number:
                 try:
                     validate_authorisation_number(self.number)
                 except ValidationError as exc:
                     errors["number"] = exc.messages
-        elif not self._state.adding:
-            errors["number"] = _("An authorisation keeps its number once it has one.")
+            elif not self._state.adding:
+                errors["number"] = _("An authorisation keeps its number once it has one.")
         gi = self.geographical_indication if self.geographical_indication_id else None
         if gi and self.status == self.Status.ACTIVE:
             if gi.status != gi.Status.REGISTERED:

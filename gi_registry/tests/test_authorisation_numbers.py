@@ -78,9 +78,10 @@ def test_a_typed_number_must_follow_the_rule_but_old_numbers_stay_editable():
     with pytest.raises(ValidationError) as caught:
         new_authorisation(number="2026-77").full_clean()
     assert "number" in caught.value.message_dict
-    old = AuthorisationFactory(number="梁市监授〔2019〕3号")
+    old = AuthorisationFactory(number="梁市监授 〔2019〕 3号")
     old.scope = "鲜果"
-    old.full_clean()  # a number from before the rule is kept as it is
+    old.full_clean()  # a number from before the rule is kept as it is, spaces and all
+    assert old.number == "梁市监授 〔2019〕 3号"
     old.number = "LPGI-2026-7"
     with pytest.raises(ValidationError):
         old.full_clean()
