@@ -20,8 +20,10 @@ only inside :func:`guard_wagtail_exports`.
 from __future__ import annotations
 
 import csv
+import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -88,6 +90,90 @@ def csv_lines(rows: Iterable[Iterable[Any]], *, raw: bool = False, bom: bool = T
         yield "\ufeff"
     for row in rows:
         yield writer.writerow(row)
+
+
+@dataclass
+class Sheet:
+    """One worksheet for :func:`xlsx_bytes`: rows of values, the first ``header_rows`` bold and frozen.
+
+    ``widths``: column widths in characters; ``text_columns``: 0-based columns kept as text
+    (Excel would turn an all-digit credit code or a phone number into a number and lose digits);
+    ``choices``: 0-based column → values offered as a drop-down list below the header (a hint,
+    not a lock: other values may still be typed); ``wrap``: wrap long text.
+    """
+
+    title: str
+    rows: Sequence[Sequence[Any]]
+    header_rows: int = 1
+    widths: Sequence[int] = ()
+    text_columns: frozenset[int] = frozenset()
+    choices: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    wrap: bool = False
+
+
+#: How many rows below the header get the drop-down lists.
+XLSX_PREPARED_ROWS = 1000
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """An XLSX workbook of ``sheets``, every cell passed through :func:`neutralise`.
+
+    Dates are written as date cells shown as ``yyyy-mm-dd``. The drop-down lists read their values
+    from a hidden sheet (an inline list is limited to 255 characters).
+    """
+    import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    lists, list_count = None, 0
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title[:31])
+        for row in spec.rows:
+            sheet.append(neutralise_row(row))
+        bold = Font(bold=True)
+        for row in sheet.iter_rows(min_row=1, max_row=spec.header_rows):
+            for cell in row:
+                cell.font = bold
+        if spec.header_rows:
+            sheet.freeze_panes = sheet.cell(row=spec.header_rows + 1, column=1)
+        for row in sheet.iter_rows(min_row=spec.header_rows + 1):
+            for cell in row:
+                if isinstance(cell.value, datetime.date):
+                    cell.number_format = "yyyy-mm-dd"
+                if spec.wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        first, last = spec.header_rows + 1, spec.header_rows + XLSX_PREPARED_ROWS
+        for column in spec.text_columns:  # the column's style (new cells) and the cells written
+            sheet.column_dimensions[get_column_letter(column + 1)].number_format = "@"
+            for row_number in range(first, sheet.max_row + 1):
+                sheet.cell(row=row_number, column=column + 1).number_format = "@"
+        for column, values in spec.choices.items():
+            if not values:
+                continue
+            if lists is None:
+                lists = workbook.create_sheet("lists")
+                lists.sheet_state = "hidden"
+            list_count += 1
+            list_column = get_column_letter(list_count)
+            for offset, value in enumerate(values, start=1):
+                lists[f"{list_column}{offset}"] = neutralise(value)
+            source = f"{quote_sheetname(lists.title)}!${list_column}$1:${list_column}${len(values)}"
+            validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=False)
+            letter = get_column_letter(column + 1)
+            validation.add(f"{letter}{first}:{letter}{last}")
+            sheet.add_data_validation(validation)
+    if lists is not None:
+        workbook.move_sheet(lists, offset=len(workbook.sheetnames))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def guard_wagtail_exports() -> None:

@@ -27,7 +27,7 @@ What is invented (``is_demo=True``; the public site shows a "demo" badge)
   generated with ``gi_registry.factories.make_credit_code(n, category)`` (valid check characters,
   division code 500155, organisation codes in a range ``MA9000xx`` no test factory uses), phone
   numbers start with ``0000`` so that they cannot reach anyone, coordinates are approximate.
-- Every authorisation (numbers LPGI-<year>-<nnnn>); periods are fixed relative to
+- Every authorisation (numbers LPGI-<year>-<nnnnn>, the registry's rule); periods are fixed relative to
   ``BASE_DATE`` (2026-01-01), not to today, so re-running the loader changes nothing.
 - The local (DB50/T 91xx — numbers chosen far above those Chongqing has issued), group (T/…) and
   enterprise (Q/…) standards.
@@ -52,6 +52,7 @@ from .models import Authorisation, GeographicalIndication, Producer, ProductFami
 from .models.standards import standard_slug
 from .setup import BRAND_EDITORS, REGISTRY_OFFICERS, ensure_groups_and_workflow
 from .setup import PRODUCERS as PRODUCER_ACCOUNTS
+from .validators import format_authorisation_number
 
 BASE_DATE = datetime.date(2026, 1, 1)
 DEFAULT_DEMO_PASSWORD = "liangping-demo"  # noqa: S105 — documented demo-only password
@@ -325,7 +326,8 @@ PRODUCER_DESCRIPTIONS = {
 
 
 # --- Authorisations ----------------------------------------------------------------------------
-# Natural key: number = LPGI-<year valid_from>-<nnnn>, nnnn this list's 1-based position.
+# Natural key: number = LPGI-<year valid_from>-<nnnnn>, nnnnn this list's 1-based position
+# (before the numbering rule: four digits, renamed on the next load).
 # Fields: producer seed, GI slug, start (months after BASE_DATE), duration (months), status, yearly
 # quota. valid_from = month_start(start); valid_until = the day before month_start(start + duration).
 # Active ones run past 2026-11 (so they are valid "today", 2026-11-26) and end before the
@@ -391,6 +393,11 @@ AUTHORISATION_SCOPES = {
 
 
 def authorisation_number(position: int, valid_from: datetime.date) -> str:
+    return format_authorisation_number(valid_from.year, position)
+
+
+def legacy_authorisation_number(position: int, valid_from: datetime.date) -> str:
+    """The demo's numbers before the numbering rule (four digits); a later load renames them."""
     return f"LPGI-{valid_from.year}-{position:04d}"
 
 
@@ -718,7 +725,12 @@ def load_authorisations(run: DemoRun, gis: dict[str, GeographicalIndication], pr
             "yearly_quota": quota,
             "is_demo": True,
         }
-        _authorisation, outcome = sync_record(Authorisation, {"number": number}, values)
+        lookup = {"number": number}
+        legacy = legacy_authorisation_number(position, valid_from)
+        renamed = not Authorisation.objects.filter(number=number).exists()
+        if renamed and Authorisation.objects.filter(number=legacy, is_demo=True).exists():
+            lookup, values["number"] = {"number": legacy}, number
+        _authorisation, outcome = sync_record(Authorisation, lookup, values)
         run.record("authorisations", number, outcome, position, len(AUTHORISATIONS))
 
 

@@ -9,6 +9,7 @@ it; the menu item is hidden from everyone else.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import os
@@ -32,7 +33,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from core.spreadsheets import SafeWriter
+from core.spreadsheets import Sheet, csv_lines, xlsx_bytes
 
 from .services.importer import (
     KINDS,
@@ -40,8 +41,11 @@ from .services.importer import (
     ImportFileError,
     ImportKind,
     ImportReport,
+    column_guides,
+    guide_rows,
     read_table,
     run_import,
+    template_rows,
 )
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
@@ -196,10 +200,7 @@ class UploadView(ImportAccessMixin, ImportTemplateMixin, FormView):
             {
                 "kind": kind,
                 "template_url": reverse("registry_import:template", args=[kind.name]),
-                "columns": [
-                    {"header": aliases[0], "field": name, "label": kind.field_label(name)}
-                    for name, aliases in kind.columns.items()
-                ],
+                "columns": column_guides(kind),
             }
             for kind in self.kinds
         ]
@@ -259,7 +260,9 @@ class ConfirmView(ImportAccessMixin, ImportTemplateMixin, View):
 
 
 class TemplateView(ImportAccessMixin, View):
-    """An empty CSV with the header row of one record type, with a BOM so that Excel reads it as UTF-8."""
+    """The template of one record type: header row and example row, as XLSX (with a second sheet,
+    填写说明, describing every column) or as CSV (UTF-8 with a BOM, so that Excel reads the Chinese).
+    Both through the shared spreadsheet writer."""
 
     def get(self, request, kind: str):
         spec = KINDS.get(kind)
@@ -267,10 +270,31 @@ class TemplateView(ImportAccessMixin, View):
             raise Http404
         if spec not in self.kinds:
             return permission_denied(request)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
-        response.write("\ufeff" + SafeWriter().writerow(spec.template_headers()))  # the shared CSV writer
+        rows = template_rows(spec)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+            response.write("".join(csv_lines([[_csv_cell(v) for v in row] for row in rows])))
+            return response
+        guides = column_guides(spec)
+        data = Sheet(
+            title=str(spec.label),
+            rows=rows,
+            widths=[max(12, min(40, len(g.header) * 2 + 4)) for g in guides],
+            text_columns=frozenset(i for i, g in enumerate(guides) if g.text),
+            choices={i: g.choices for i, g in enumerate(guides) if g.choices},
+        )
+        notes = Sheet(title=_("Instructions"), rows=guide_rows(spec), widths=[18, 34, 8, 60, 30], wrap=True)
+        response = HttpResponse(
+            xlsx_bytes([data, notes]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
         return response
+
+
+def _csv_cell(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 class ImportMenuItem(MenuItem):

@@ -118,3 +118,40 @@ def validate_standard_code(code: str, level: str) -> None:
             code="standard_code_format",
             params={"code": code, "example": examples[level]},
         )
+
+
+# Authorisation numbers (使用授权编号): LPGI-<year>-<five-digit sequence>, e.g. LPGI-2026-00012.
+# The year is the year the number was given; the sequence counts from 00001 within that year
+# (00000 is never given: the import templates use it for their example row).
+AUTHORISATION_NUMBER_PREFIX = "LPGI"
+_AUTHORISATION_NUMBER_RE = re.compile(r"^LPGI-(\d{4})-(\d{5})$")
+
+
+def format_authorisation_number(year: int, sequence: int) -> str:
+    return f"{AUTHORISATION_NUMBER_PREFIX}-{year:04d}-{sequence:05d}"
+
+
+def normalise_authorisation_number(value: str) -> str:
+    """Half-width, upper case, no spaces, any dash as ``-``: ``lpgi－2026－00012`` → ``LPGI-2026-00012``."""
+    text = unicodedata.normalize("NFKC", value or "").translate(_DASHES)
+    return re.sub(r"\s+", "", text).upper()
+
+
+def parse_authorisation_number(value: str) -> tuple[int, int] | None:
+    """(year, sequence) of a number written by the rule, else None."""
+    match = _AUTHORISATION_NUMBER_RE.match(value or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def validate_authorisation_number(value: str) -> None:
+    """A number an officer types must follow the rule: LPGI-<4-digit year>-<5-digit sequence from 00001>."""
+    parsed = parse_authorisation_number(value)
+    if parsed is None or parsed[1] == 0 or not 1990 <= parsed[0] <= 2999:
+        raise ValidationError(
+            _(
+                "“%(value)s” is not an authorisation number: write LPGI-<year>-<five digits>, "
+                "e.g. LPGI-2026-00012, or leave it empty to have the next number assigned."
+            ),
+            code="authorisation_number_format",
+            params={"value": value},
+        )

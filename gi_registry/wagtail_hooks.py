@@ -11,6 +11,7 @@ from core.admin_views import SnippetCreateWithoutAutosave
 
 from . import admin_access  # noqa: F401  (registers the report and form-submission hooks)
 from .admin_bulk_actions import ChangeStatusBulkAction, ExportSelectedBulkAction, register_log_action
+from .admin_forms import AuthorisationForm
 from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped
 from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
@@ -175,17 +176,20 @@ class AuthorisationViewSet(RegistryViewSet):
     ]
     export_filename = "authorisations"
     search_fields = ["number", "producer__name"]
-    panels = [
-        FieldPanel("number"),
-        FieldPanel("producer"),
-        FieldPanel("geographical_indication"),
-        FieldPanel("scope"),
-        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
-        FieldPanel("status"),
-        FieldPanel("yearly_quota"),
-        FieldPanel("certificate"),
-        FieldPanel("is_demo"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("number"),
+            FieldPanel("producer"),
+            FieldPanel("geographical_indication"),
+            FieldPanel("scope"),
+            FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+            FieldPanel("status"),
+            FieldPanel("yearly_quota"),
+            FieldPanel("certificate"),
+            FieldPanel("is_demo"),
+        ],
+        base_form_class=AuthorisationForm,  # the number shown before save, given on save
+    )
 
     def get_queryset(self, request):
         return Authorisation.objects.select_related("producer", "geographical_indication")

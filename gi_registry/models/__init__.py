@@ -1,6 +1,6 @@
 """The registry's models, one module per aggregate (traceability's are in ``gi_registry.trace.models``)."""
 
-from .authorisations import Authorisation
+from .authorisations import Authorisation, AuthorisationNumberSequence
 from .indications import GeographicalIndication
 from .producers import Producer
 from .reference import ProductFamily, Township
@@ -8,6 +8,7 @@ from .standards import Standard
 
 __all__ = [
     "Authorisation",
+    "AuthorisationNumberSequence",
     "GeographicalIndication",
     "Producer",
     "ProductFamily",

@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from ..validators import (
+    AUTHORISATION_NUMBER_PREFIX,
+    format_authorisation_number,
+    normalise_authorisation_number,
+    parse_authorisation_number,
+    validate_authorisation_number,
+)
 from . import validity
 from .base import RegistryRecord, revisions_relation, workflow_states_relation
 
@@ -47,7 +54,13 @@ class Authorisation(RegistryRecord):
         Status.EXPIRED: set(),
     }
 
-    number = models.CharField(_("authorisation number"), max_length=40, unique=True)
+    number = models.CharField(
+        _("authorisation number"),
+        max_length=40,
+        unique=True,
+        blank=True,
+        help_text=_("LPGI-<year>-<five digits>; left empty, the next number is assigned on save."),
+    )
     producer = models.ForeignKey(
         "gi_registry.Producer", verbose_name=_("producer"), on_delete=models.PROTECT, related_name="authorisations"
     )
@@ -114,6 +127,18 @@ class Authorisation(RegistryRecord):
         errors = {}
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The end of the authorisation must come after its start.")
+        previous = None
+        if not self._state.adding:
+            previous = type(self).objects.filter(pk=self.pk).values_list("number", flat=True).first()
+        if self.number != previous:  # numbers given before the rule stay as they are
+            self.number = normalise_authorisation_number(self.number)
+            if self.number:
+                try:
+                    validate_authorisation_number(self.number)
+                except ValidationError as exc:
+                    errors["number"] = exc.messages
+            elif not self._state.adding:
+                errors["number"] = _("An authorisation keeps its number once it has one.")
         gi = self.geographical_indication if self.geographical_indication_id else None
         if gi and self.status == self.Status.ACTIVE:
             if gi.status != gi.Status.REGISTERED:
@@ -129,3 +154,81 @@ class Authorisation(RegistryRecord):
         if errors:
             raise ValidationError(errors)
         self.check_status_transition()
+
+    def save(self, *args, **kwargs) -> None:
+        """A new authorisation without a number gets the next one of the year (``next_authorisation_number``)."""
+        if self.number:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():  # the year's counter stays locked until the record is in
+            self.number = next_authorisation_number()
+            super().save(*args, **kwargs)
+
+
+class AuthorisationNumberSequence(models.Model):
+    """The last sequence number given in a year (one row per year), locked while a number is given.
+
+    The rule: LPGI-<year>-<sequence>, the year the number is given (Asia/Shanghai), the sequence
+    counting from 00001 within that year (``gi_registry.validators``). Two officers saving at once
+    are serialised on this row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN
+    IMMEDIATE`` serialises every writer), so they never get the same number; a number someone
+    typed by hand is skipped, not given twice (the column is unique as well).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last sequence number given"), default=0)
+
+    class Meta:
+        verbose_name = _("authorisation number sequence")
+        verbose_name_plural = _("authorisation number sequences")
+
+    def __str__(self) -> str:
+        return format_authorisation_number(self.year, self.last)
+
+
+def _highest_sequence_in_use(year: int) -> int:
+    numbers = Authorisation.objects.filter(number__startswith=f"{AUTHORISATION_NUMBER_PREFIX}-{year}-")
+    sequences = [parsed[1] for n in numbers.values_list("number", flat=True) if (parsed := _loose_parse(n))]
+    return max(sequences, default=0)
+
+
+def _loose_parse(number: str) -> tuple[int, int] | None:
+    """(year, sequence) of LPGI-YYYY-N… with any number of digits (numbers given before the rule)."""
+    parsed = parse_authorisation_number(number)
+    if parsed:
+        return parsed
+    head, _sep, tail = number.rpartition("-")
+    if head.startswith(f"{AUTHORISATION_NUMBER_PREFIX}-") and tail.isdigit() and len(head) == 9:
+        return int(head[5:]), int(tail)
+    return None
+
+
+def _first_free(year: int, after: int) -> int:
+    sequence = after + 1
+    while Authorisation.objects.filter(number=format_authorisation_number(year, sequence)).exists():
+        sequence += 1
+    return sequence
+
+
+def next_authorisation_number(day: datetime.date | None = None) -> str:
+    """Give the next number of ``day``'s year (today, Asia/Shanghai) and move the year's counter on.
+
+    Call it inside the transaction that saves the record, so that the counter row stays locked
+    until the number is stored; a rolled-back transaction gives its number back.
+    """
+    year = (day or timezone.localdate()).year
+    with transaction.atomic():
+        counter, _created = AuthorisationNumberSequence.objects.select_for_update().get_or_create(
+            year=year, defaults={"last": _highest_sequence_in_use(year)}
+        )
+        counter.last = _first_free(year, counter.last)
+        counter.save(update_fields=["last"])
+    return format_authorisation_number(year, counter.last)
+
+
+def predicted_authorisation_number(day: datetime.date | None = None) -> str:
+    """The number a new authorisation saved now would get (shown on the add form; not reserved)."""
+    year = (day or timezone.localdate()).year
+    counter = AuthorisationNumberSequence.objects.filter(year=year).first()
+    last = counter.last if counter else _highest_sequence_in_use(year)
+    return format_authorisation_number(year, _first_free(year, last))

@@ -231,23 +231,25 @@ def test_xlsx_with_excel_date_cells():
     sheet = workbook.active
     sheet.append(["授权编号", "统一社会信用代码", "地理标志", "有效期起", "有效期至", "年度标签配额", "状态"])
     sheet.append(
-        ["LPGI-2025-101", producer.credit_code, "梁平柚", datetime.date(2025, 1, 1), "2027/12/31", 5000, "有效"]
+        ["LPGI-2025-00101", producer.credit_code, "梁平柚", datetime.date(2025, 1, 1), "2027/12/31", 5000, "有效"]
     )
-    sheet.append(["LPGI-2025-102", producer.credit_code, "AGI00123", "2025.03.01", datetime.date(2026, 2, 28), 20000.0])
+    sheet.append(
+        ["LPGI-2025-00102", producer.credit_code, "AGI00123", "2025.03.01", datetime.date(2026, 2, 28), 20000.0]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
 
     report = import_bytes("authorisations", buffer.getvalue(), "授权.xlsx")
 
     assert report.ok, report.error_lines()
-    first = Authorisation.objects.get(number="LPGI-2025-101")
+    first = Authorisation.objects.get(number="LPGI-2025-00101")
     assert first.geographical_indication == gi and first.producer == producer
     assert (first.valid_from, first.valid_until, first.yearly_quota) == (
         datetime.date(2025, 1, 1),
         datetime.date(2027, 12, 31),
         5000,
     )
-    second = Authorisation.objects.get(number="LPGI-2025-102")
+    second = Authorisation.objects.get(number="LPGI-2025-00102")
     assert second.valid_from == datetime.date(2025, 3, 1) and second.yearly_quota == 20000 and second.live
 
 
@@ -259,7 +261,7 @@ def test_authorisation_for_a_gi_that_is_not_registered_is_rejected():
     data = csv_bytes(
         [
             ["number", "producer", "geographical_indication", "valid_from", "valid_until"],
-            ["LPGI-2025-201", producer.credit_code, "梁平豆筋", "2025-01-01", "2026-01-01"],
+            ["LPGI-2025-00201", producer.credit_code, "梁平豆筋", "2025-01-01", "2026-01-01"],
         ]
     )
 
@@ -276,8 +278,8 @@ def test_authorisation_dates_out_of_order_and_unknown_producer_are_reported():
     data = csv_bytes(
         [
             ["授权编号", "统一社会信用代码", "地理标志", "有效期起", "有效期至"],
-            ["LPGI-1", producer.credit_code, "梁平柚", "2026-01-01", "2025-01-01"],
-            ["LPGI-2", CODE_C, "梁平柚", "2025-01-01", "2025-13-01"],
+            ["LPGI-2025-00001", producer.credit_code, "梁平柚", "2026-01-01", "2025-01-01"],
+            ["LPGI-2025-00002", CODE_C, "梁平柚", "2025-01-01", "2025-13-01"],
         ]
     )
 
@@ -486,7 +488,7 @@ def test_command_fails_with_a_row_report_and_writes_nothing(tmp_path, officer):
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_registry", "producers", str(file), "--user", "officer", stdout=io.StringIO(), stderr=err)
 
-    assert "Row 3" in err.getvalue() and "无此镇" in err.getvalue()
+    assert "Row 3" in err.getvalue() and "township D3 “无此镇”" in err.getvalue()  # the row and the cell
     assert not Producer.objects.exists()
 
 
@@ -567,7 +569,7 @@ def test_confirm_after_the_data_changed_writes_nothing_and_shows_why(client, off
     data = csv_bytes(
         [
             ["授权编号", "统一社会信用代码", "地理标志", "有效期起", "有效期至"],
-            ["LPGI-2025-301", producer.credit_code, "梁平柚", "2025-01-01", "2026-12-31"],
+            ["LPGI-2025-00301", producer.credit_code, "梁平柚", "2025-01-01", "2026-12-31"],
         ]
     )
     html = upload(client, data, kind="authorisations").content.decode()
@@ -586,11 +588,11 @@ def test_confirm_after_the_data_changed_writes_nothing_and_shows_why(client, off
 def test_template_download_has_the_chinese_headers(client, officer):
     client.force_login(officer)
 
-    response = client.get(reverse("registry_import:template", args=["producers"]))
+    response = client.get(reverse("registry_import:template", args=["producers"]) + "?format=csv")
 
     assert response["Content-Type"].startswith("text/csv")
     header = response.content.decode("utf-8-sig").splitlines()[0].split(",")
-    assert header[:4] == ["统一社会信用代码", "名称", "类型", "乡镇"]
+    assert header[:4] == ["统一社会信用代码*", "名称*", "类型*", "乡镇*"]  # * marks a required column
 
 
 def test_producer_account_is_refused_and_does_not_see_the_menu_item(client, officer, producer_account):

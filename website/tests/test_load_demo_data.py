@@ -177,7 +177,7 @@ class LoadedDemoData(TestCase):
         self.assertEqual(Authorisation.objects.count(), len(demo.AUTHORISATIONS))
         for authorisation in Authorisation.objects.select_related("geographical_indication"):
             with self.subTest(number=authorisation.number):
-                self.assertRegex(authorisation.number, r"^LPGI-\d{4}-\d{4}$")
+                self.assertRegex(authorisation.number, r"^LPGI-\d{4}-\d{5}$")
                 self.assertEqual(authorisation.geographical_indication.status, "registered")
                 if authorisation.status == Authorisation.Status.ACTIVE:
                     self.assertTrue(authorisation.is_valid_on(A_DAY_IN_THE_DEMO))

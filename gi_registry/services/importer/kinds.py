@@ -25,6 +25,9 @@ class ImportKind:
     key: str
     columns: Mapping[str, tuple[str, ...]]
     label: Any
+    #: Fields that identify a row whose key cell is empty (authorisations: the registry gives the
+    #: number); empty means the key is required.
+    match_without_key: tuple[str, ...] = ()
 
     def field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)
@@ -75,6 +78,7 @@ KINDS: dict[str, ImportKind] = {
         model=Authorisation,
         key="number",
         label=gettext_lazy("Authorisations"),
+        match_without_key=("producer", "geographical_indication", "valid_from"),
         columns={
             "number": ("授权编号", "编号"),
             "producer": ("生产主体统一社会信用代码", "统一社会信用代码", "信用代码", "生产主体", "被授权人"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 from wagtail.actions.create import CreateAction
@@ -30,7 +32,7 @@ from .cells import (
 )
 from .kinds import ImportKind
 from .references import References
-from .report import CREATE, ERROR, UNCHANGED, UPDATE, RowResult
+from .report import CREATE, ERROR, UNCHANGED, UPDATE, CellView, RowResult
 
 
 @dataclass
@@ -63,6 +65,8 @@ class RowImporter:
         #: key → pk of the records this import has written, and the rows that failed (standards).
         self.written: dict[str, int] = {}
         self.failed: dict[str, int] = {}
+        #: rows without a key: their ``match_without_key`` values → row number
+        self.identities: dict[tuple, int] = {}
 
     # -- values ---------------------------------------------------------------------------------
 
@@ -196,10 +200,49 @@ class RowImporter:
 
     # -- one row -------------------------------------------------------------------------------
 
+    def match_without_key(self, row: Row, values: dict[str, Any], errors: dict[str, str]) -> models.Model | None:
+        """A row with an empty key: the record with the same ``match_without_key`` values, if any.
+
+        An authorisation without a number is the producer's authorisation for that GI from that
+        day: importing the same file again updates it rather than adding a second one. Otherwise
+        it is new, and the number is given when it is saved.
+        """
+        fields = self.kind.match_without_key
+        if not fields or any(values.get(name, _EMPTY) in (_EMPTY, None) for name in fields):
+            return None
+        identity = tuple(values[name].pk if isinstance(values[name], models.Model) else values[name] for name in fields)
+        if identity in self.identities:
+            errors["__all__"] = _(
+                "Row %(row)d of this file already holds this record; each record may appear only once."
+            ) % {"row": self.identities[identity]}
+            return None
+        self.identities[identity] = row.number
+        matches = list(self.kind.model.objects.filter(**dict(zip(fields, identity, strict=True)))[:2])
+        if len(matches) > 1:
+            errors[self.kind.key] = _("More than one record matches this row; write its %(field)s.") % {
+                "field": self.kind.field_label(self.kind.key)
+            }
+            return None
+        return matches[0] if matches else None
+
     def process(self, row: Row, existing: models.Model | None) -> RowResult:
+        """Check one row and save it (in a savepoint); the result says what happened and how each cell was read."""
         result = RowResult(row=row.number, key=row.key, action=ERROR)
-        obj = existing if existing is not None else self.kind.model(**{self.kind.key: row.key})
+        seen: dict[str, Any] = {}
+        try:
+            return self._process(row, existing, result, seen)
+        finally:
+            if seen:
+                result.cells = self.describe(row, result, **seen)
+
+    def _process(self, row: Row, existing: models.Model | None, result: RowResult, seen: dict[str, Any]) -> RowResult:
         values, errors = self.parse(row)
+        if existing is None and not row.key:
+            existing = self.match_without_key(row, values, errors)
+            if existing is not None:
+                result.key = getattr(existing, self.kind.key)
+        obj = existing if existing is not None else self.kind.model(**{self.kind.key: row.key})
+        seen.update(obj=obj, values=values, errors=errors, new=existing is None)
         self.infer(obj, values, row.key)
         self.resolve_empty(obj, values, errors)
         changed = self.apply(obj, values)  # in memory only; saved below if the row is good
@@ -207,7 +250,7 @@ class RowImporter:
             result.action = UNCHANGED
             return result
         if obj.pk and not errors and (blocked := self.blocked(obj)):
-            result.messages = [blocked]
+            result.messages = result.row_messages = [blocked]
             return result
         if isinstance(obj, Standard):
             obj.slug = standard_slug(obj.code)
@@ -220,19 +263,89 @@ class RowImporter:
                     errors[name] = messages
         if errors:
             result.messages = self.error_messages(errors)
+            result.row_messages = self.error_messages({k: v for k, v in errors.items() if k not in row.cells})
             return result
         try:
             self.save(obj, new=existing is None)
         except PermissionDenied as exc:
-            result.messages = [_("You may not change this record: %(reason)s") % {"reason": exc}]
+            result.messages = result.row_messages = [_("You may not change this record: %(reason)s") % {"reason": exc}]
             return result
         except DatabaseError as exc:
-            result.messages = [_("The database refused the record: %(error)s") % {"error": exc}]
+            result.messages = result.row_messages = [_("The database refused the record: %(error)s") % {"error": exc}]
             return result
         result.action = UPDATE if existing is not None else CREATE
         result.changes = [self.kind.field_label(name) for name in changed] if existing is not None else []
-        self.written[row.key] = obj.pk
+        result.key = getattr(obj, self.kind.key)  # a number given on save
+        self.written[result.key] = obj.pk
         return result
+
+    # -- what the preview shows ----------------------------------------------------------------
+
+    def describe(
+        self, row: Row, result: RowResult, *, obj: models.Model, values: dict[str, Any], errors: dict, new: bool
+    ) -> dict[str, CellView]:
+        """Each cell as written and as understood: the label of a choice, the name of a township or
+        GI, a date, 是/否; an empty cell says whether it clears the field, keeps the value or takes
+        the default; the key of a row without one says which number it gets."""
+        cells: dict[str, CellView] = {}
+        for name, raw in row.cells.items():
+            text = cell_text(raw)
+            found = errors.get(name) or []
+            messages = [str(found)] if isinstance(found, str) else [str(m) for m in found]
+            if name == self.kind.key:
+                cells[name] = CellView(text, self.describe_key(text, result), messages)
+            elif messages:
+                cells[name] = CellView(text, text, messages)
+            elif text:
+                cells[name] = CellView(text, self.display(obj, name, values))
+            else:
+                current = "" if name in values else self.display(obj, name, values)
+                if not current:
+                    shown = _("(empty)")
+                elif new:
+                    shown = _("(empty: default %(value)s)") % {"value": current}
+                else:
+                    shown = _("(empty: keeps %(value)s)") % {"value": current}
+                cells[name] = CellView(text, shown)
+        return cells
+
+    def describe_key(self, text: str, result: RowResult) -> str:
+        if text:
+            return result.key or text
+        if result.action == CREATE:
+            template = _("assigned: %(key)s") if self.commit else _("will be assigned: %(key)s")
+            return template % {"key": result.key}
+        if result.key:
+            return _("same producer, GI and start: %(key)s") % {"key": result.key}
+        return _("(empty: assigned on import)") if self.kind.match_without_key else _("(empty)")
+
+    def display(self, obj: models.Model, name: str, values: dict[str, Any]) -> str:
+        """A field's value on ``obj`` as a person reads it."""
+        model_field = self.kind.field(name)
+        if model_field.many_to_many:
+            items = values[name] if name in values else (list(getattr(obj, name).all()) if obj.pk else [])
+            return "、".join(str(item) for item in items)
+        try:
+            value = getattr(obj, name)
+        except ObjectDoesNotExist:
+            return ""
+        if value is None or value == "":
+            return ""
+        if isinstance(value, Producer):
+            return f"{value.name}（{value.credit_code}）"
+        if isinstance(value, Standard):
+            return value.code
+        if isinstance(value, models.Model):
+            return str(value)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return str(value)
 
     def blocked(self, obj: models.Model) -> str | None:
         """Refuse to publish over someone's pending work: a lock, moderation in progress, an unpublished draft."""

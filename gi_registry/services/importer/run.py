@@ -7,13 +7,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from ...validators import normalise_standard_code
 from .cells import cell_text
 from .files import Table
+from .guide import is_example_key
 from .headers import map_headers
 from .kinds import KINDS
-from .report import ERROR, ImportReport, RowResult
+from .report import ERROR, EXAMPLE, CellView, Column, ImportReport, RowResult
 from .rows import Row, RowImporter, normalise_key
 
 ProgressCallback = Callable[[int, int], None]
@@ -72,6 +74,9 @@ def run_import(
     mapping, report.file_errors, report.notes = map_headers(spec, table.headers)
     if report.file_errors:
         return report
+    report.columns = [
+        Column(name, str(table.headers[index]), get_column_letter(index + 1)) for index, name in sorted(mapping.items())
+    ]
     if not table.rows:
         report.file_errors.append(_("The file has a header row but no data rows."))
         return report
@@ -79,13 +84,27 @@ def run_import(
     parsed: list[Row] = []
     first_row: dict[str, int] = {}
     early_errors: dict[int, list[str]] = {}
+    examples: dict[int, RowResult] = {}
     for number, cells in table.rows:
         by_field = {name: (cells[i] if i < len(cells) else None) for i, name in mapping.items()}
         row = Row(number=number, key=normalise_key(spec, by_field.get(spec.key)), cells=by_field)
+        if row.key and is_example_key(spec, row.key):  # the template's example row, left in
+            examples[number] = RowResult(
+                number,
+                row.key,
+                EXAMPLE,
+                cells={name: CellView(cell_text(raw), cell_text(raw)) for name, raw in by_field.items()},
+            )
+            report.notes.append(
+                _("Row %(row)d is the template's example row (%(key)s); it is skipped.")
+                % {"row": number, "key": row.key}
+            )
+            continue
         if kind == "standards" and by_field.get("replaced_by") is not None:
             row.replaced_by = normalise_standard_code(cell_text(by_field["replaced_by"]))
         if not row.key:
-            early_errors[number] = [f"{spec.field_label(spec.key)}: {_('This field is required.')}"]
+            if not spec.match_without_key:
+                early_errors[number] = [f"{spec.field_label(spec.key)}: {_('This field is required.')}"]
         elif row.key in first_row:
             early_errors[number] = [
                 _("%(field)s “%(key)s” is also on row %(row)d; each record may appear only once.")
@@ -94,6 +113,12 @@ def run_import(
         else:
             first_row[row.key] = number
         parsed.append(row)
+
+    if not parsed:
+        report.file_errors.append(
+            _("The file holds only the template's example row; overwrite it with your data or add rows below it.")
+        )
+        return report
 
     importer = RowImporter(spec, user, commit=commit)
     order = parsed
@@ -106,13 +131,19 @@ def run_import(
                 importer.failed[row.key] = row.number
         order += rejected
 
-    results: dict[int, RowResult] = {}
+    results: dict[int, RowResult] = dict(examples)
     total = len(parsed)
     with transaction.atomic():
         existing = spec.model.objects.in_bulk([r.key for r in parsed if r.key], field_name=spec.key)
         for done, row in enumerate(order, start=1):
             if row.number in early_errors:
-                results[row.number] = RowResult(row.number, row.key, ERROR, early_errors[row.number])
+                results[row.number] = RowResult(
+                    row.number,
+                    row.key,
+                    ERROR,
+                    early_errors[row.number],
+                    cells={name: CellView(cell_text(raw), cell_text(raw)) for name, raw in row.cells.items()},
+                )
             else:
                 result = importer.process(row, existing.get(row.key))
                 results[row.number] = result
@@ -121,6 +152,10 @@ def run_import(
             if progress:
                 progress(done, total)
         report.rows = [results[number] for number, _cells in table.rows]
+        for result in report.rows:
+            for name, cell in result.cells.items():
+                cell.field = name
+            result.cell_list = [result.cells.get(column.field) for column in report.columns]
         report.committed = commit and report.ok
         if not report.committed:
             transaction.set_rollback(True)
