@@ -48,9 +48,11 @@ def producers(producer_user):
     own = ProducerFactory(name="梁平区礼让镇川西金柚专业合作社", credit_code=OWN_CODE, township=lirang)
     own.accounts.add(producer_user)
     own.save()
-    other = ProducerFactory(name="重庆梁平都梁米业有限公司", credit_code="91500155MA90000702", township=renxian)
+    other = ProducerFactory(
+        name="重庆梁平都梁米业有限公司", credit_code="91500155MA90000702", township=renxian, address="工业园区A区6号"
+    )
     for n in range(6):
-        ProducerFactory(name=f"梁平区仁贤街道稻米家庭农场{n}", township=renxian)
+        ProducerFactory(name=f"梁平区仁贤街道稻米家庭农场{n}", township=renxian, address="仁贤街道正街1号")
     own_batch = BatchFactory(authorisation=AuthorisationFactory(producer=own), lot_number="JY2025-A1")
     BatchFactory(authorisation=AuthorisationFactory(producer=other), lot_number="MY2025-B2")
     return own, other, own_batch
@@ -95,20 +97,23 @@ def test_producer_choosers_list_only_its_own_records(
     width = viewport["width"]
     page = browser.new_page(viewport=viewport, locale="zh-CN")
     log_in(page, live_server.url, "producer")
-    page.goto(f"{live_server.url}/admin/snippets/gi_registry/traceevent/add/")
-    page.locator("[data-contentpath=batch] button[data-chooser-action-choose]").click()
-    page.wait_for_selector(".modal input[name=q]")
-    names = [t.strip() for t in page.locator(".modal a[data-chooser-modal-choice]").all_inner_texts()]
-    assert len(names) == 1 and "JY2025-A1" in names[0]
-    for query in ("MY2025", "都梁", "91500155MA90000702", "liangping"):
-        names = search_chooser(page, query)
-        assert all("MY2025" not in n for n in names), (query, names)
-    shoot(page, screenshot_dir, f"producer-batch-chooser-{width}")
-    page.keyboard.press("Escape")
-    # the producer chooser (its results as the modal loads them): only its own producer
-    for query in ("", "合作社", "都梁", "有限公司", "liangping"):
-        page.goto(f"{live_server.url}/admin/snippets/choose/gi_registry/producer/results/?q={query}")
-        text = page.locator("body").inner_text()
-        assert "都梁米业" not in text and "稻米家庭农场" not in text, query
-    assert own.name in text
+    # the choosers' results, as their modals load them: only its own producer and batch
+    for model, own_text, others in (
+        ("producer", own.name, ("都梁米业", "稻米家庭农场")),
+        ("batch", own_batch.lot_number, ("MY2025-B2",)),
+        ("traceevent", "", ("MY2025-B2",)),
+    ):
+        for query in ("", "合作社", "都梁", "MY2025", "91500155MA90000702", "有限公司", "liangping"):
+            page.goto(f"{live_server.url}/admin/snippets/choose/gi_registry/{model}/results/?q={query}")
+            text = page.locator("body").inner_text()
+            assert not any(other in text for other in others), (model, query)
+        page.goto(f"{live_server.url}/admin/snippets/choose/gi_registry/{model}/results/")
+        assert own_text in page.locator("body").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.goto(f"{live_server.url}/admin/snippets/choose/gi_registry/producer/results/?q=jinyou")
+    shoot(page, screenshot_dir, f"producer-producer-chooser-{width}")
+    page.goto(f"{live_server.url}/admin/registry/search/?q=梁平")
+    text = page.locator("main").inner_text()
+    assert own.name in text and "都梁米业" not in text
+    shoot(page, screenshot_dir, f"producer-sidebar-search-{width}")
     page.close()
