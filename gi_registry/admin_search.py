@@ -123,7 +123,10 @@ class AdminSearchChooseMixin:
     def columns(self):
         columns = super().columns
         meta = self.model_class._meta
-        columns[1:1] = [Column(name, label=capfirst(meta.get_field(name).verbose_name)) for name in self.extra_columns]
+        columns[1:1] = [
+            Column(name, label=capfirst(meta.get_field(name).verbose_name), classname="registry-chooser-extra")
+            for name in self.extra_columns
+        ]
         return columns
 
 
@@ -259,6 +262,9 @@ class RegistrySearchView(WagtailAdminTemplateMixin, TemplateView):
                     }
                 )
         return super().get(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def record_url(self, searched: SearchedModel, record) -> str:
         viewset = searched.model.snippet_viewset

@@ -72,6 +72,7 @@ def test_officer_finds_a_producer_by_substring_pinyin_and_code(
     # the chooser lists every producer at once, with their count, credit code and township
     assert page.locator(".modal a[data-chooser-modal-choice]").count() == 8
     assert "8 条记录" in page.locator(".modal").inner_text()
+    page.wait_for_timeout(600)  # the modal fades in
     shoot(page, screenshot_dir, f"officer-chooser-{width}")
     for query in ("合作社", "礼让镇", "chuanxi", "MA9000011"):
         names = search_chooser(page, query)
@@ -110,8 +111,11 @@ def test_producer_choosers_list_only_its_own_records(
         page.goto(f"{live_server.url}/admin/snippets/choose/gi_registry/{model}/results/")
         assert own_text in page.locator("body").inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.goto(f"{live_server.url}/admin/snippets/choose/gi_registry/producer/results/?q=jinyou")
-    shoot(page, screenshot_dir, f"producer-producer-chooser-{width}")
+    # the listing's search box, by pinyin that the other producers' names also hold
+    page.goto(f"{live_server.url}/admin/snippets/gi_registry/producer/?q=liangping")
+    text = page.locator("main").inner_text()
+    assert own.name in text and "都梁米业" not in text and "稻米家庭农场" not in text
+    shoot(page, screenshot_dir, f"producer-listing-search-{width}")
     page.goto(f"{live_server.url}/admin/registry/search/?q=梁平")
     text = page.locator("main").inner_text()
     assert own.name in text and "都梁米业" not in text
