@@ -123,6 +123,7 @@ class AdminSearchChooseMixin:
     def columns(self):
         columns = super().columns
         meta = self.model_class._meta
+        columns[0].label = capfirst(meta.verbose_name)  # "生产主体", not Wagtail's "Title"
         columns[1:1] = [
             Column(name, label=capfirst(meta.get_field(name).verbose_name), classname="registry-chooser-extra")
             for name in self.extra_columns

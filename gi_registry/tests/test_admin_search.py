@@ -357,3 +357,26 @@ def test_brand_editor_sidebar_search_stays_on_pages(client, brand_editor, record
     assert response.status_code in (302, 403) and "川西金柚" not in response.content.decode()
     page = client.get(reverse("wagtailadmin_pages:search"), {"q": "金柚"}).content.decode()
     assert "川西金柚" not in page and reverse("wagtailsnippets_gi_registry_producer:list") not in page
+
+
+def test_the_migrations_fill_the_same_search_text_as_a_save(records):
+    """Rows that existed before the column get, from the migrations' backfill, the text a save
+    would write (the migrations name the same fields as the models)."""
+    import importlib
+
+    from django.apps import apps
+
+    from gi_registry.models.search_text import fill_search_text
+
+    StandardFactory(code="DB50/T 9101-2021", title="梁平柚贮藏保鲜技术规程")
+    for app_label, module in (
+        ("gi_registry", "gi_registry.migrations.0009_admin_search_text"),
+        ("trace", "gi_registry.trace.migrations.0002_admin_search_text"),
+    ):
+        for model_name, fields in importlib.import_module(module).FIELDS.items():
+            model = apps.get_model(app_label, model_name)
+            expected = {row.pk: row.search_text for row in model.objects.all()}
+            assert any(expected.values()), model_name
+            model.objects.update(search_text="")
+            fill_search_text(model, **fields)
+            assert {row.pk: row.search_text for row in model.objects.all()} == expected, model_name

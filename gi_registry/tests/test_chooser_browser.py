@@ -87,6 +87,13 @@ def test_officer_finds_a_producer_by_substring_pinyin_and_code(
     assert own.name in page.locator("[data-contentpath=producer]").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shoot(page, screenshot_dir, f"officer-chosen-{width}")
+    if width == DESKTOP["width"]:  # the sidebar's search box (folded away on a phone)
+        page.goto(f"{live_server.url}/admin/")
+        page.locator("[data-wagtail-sidebar] input[name=q], #wagtail-sidebar input[name=q]").first.fill("金柚")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/admin/registry/search/?q=*")
+        assert own.name in page.locator("main").inner_text()
+        shoot(page, screenshot_dir, f"officer-sidebar-search-{width}")
     page.close()
 
 
