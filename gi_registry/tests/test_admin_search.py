@@ -380,3 +380,32 @@ def test_the_migrations_fill_the_same_search_text_as_a_save(records):
             model.objects.update(search_text="")
             fill_search_text(model, **fields)
             assert {row.pk: row.search_text for row in model.objects.all()} == expected, model_name
+
+
+def test_the_demo_producers_are_found_by_what_a_clerk_types(client, db):
+    """On the demo data (as ``make run`` loads it): the producer chooser finds the cooperatives of
+    礼让镇 by township, by 合作社, by a whole or partial credit code and by pinyin."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("load_demo_data", stdout=io.StringIO(), stderr=io.StringIO(), verbosity=0)
+    chuanxi = Producer.objects.get(credit_code="93500155MA9000011Q")  # 梁平区礼让镇川西柚子专业合作社
+    soy = Producer.objects.get(credit_code="93500155MA90001777")  # 梁平区礼让镇大豆种植专业合作社
+    cooperatives = set(Producer.objects.filter(kind=Producer.Kind.COOPERATIVE).values_list("pk", flat=True))
+    assert found(Producer, "礼让镇") == {chuanxi.pk, soy.pk}
+    assert found(Producer, "合作社") == cooperatives and len(cooperatives) > 5
+    assert found(Producer, "礼让镇 合作社") == {chuanxi.pk, soy.pk}
+    assert found(Producer, "93500155MA9000011Q") == {chuanxi.pk}
+    assert found(Producer, "ma9000011") == {chuanxi.pk}
+    assert found(Producer, "chuanxi") == {chuanxi.pk}
+    assert found(Producer, "lirang dadou") == {soy.pk}
+    assert found(Producer, "cxyz") == {chuanxi.pk}
+    # the demo officer's chooser, and the demo producer account's
+    client.force_login(get_user_model().objects.get(username="officer"))
+    response = client.get(reverse("wagtailsnippetchoosers_gi_registry_producer:choose_results"), {"q": "礼让镇"})
+    assert chooser_ids(response) == {chuanxi.pk, soy.pk}
+    client.force_login(get_user_model().objects.get(username="producer"))
+    response = client.get(reverse("wagtailsnippetchoosers_gi_registry_producer:choose_results"), {"q": "礼让镇"})
+    assert chooser_ids(response) == {chuanxi.pk}  # the demo account is linked to 川西 only
