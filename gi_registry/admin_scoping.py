@@ -22,6 +22,8 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_search import AdminSearchChooseMixin
+
 VISIBLE_ACTIONS = ["change", "view"]
 
 #: Models whose admin views are narrowed to the records a user may act on (see ``owner_scoped``).
@@ -54,7 +56,16 @@ class ChooserCreationFormRequired:
 
 
 class RegistryChooserViewSet(chooser.SnippetChooserViewSet):
+    """Every registry and traceability chooser: searched with ``admin_search``, 25 to a page, with
+    the columns its snippet viewset names in ``chooser_columns``."""
+
+    choose_view_class = type("ChooseView", (AdminSearchChooseMixin, chooser.ChooseView), {})
+    choose_results_view_class = type("ChooseResultsView", (AdminSearchChooseMixin, chooser.ChooseResultsView), {})
     create_view_class = type("CreateView", (ChooserCreationFormRequired, chooser.SnippetCreateView), {})
+    extra_columns: tuple[str, ...] = ()
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(extra_columns=self.extra_columns, **kwargs)
 
 
 class ScopedChooseMixin:
@@ -73,8 +84,10 @@ class ScopedChosenMultipleView(chooser.SnippetChosenMultipleView):
 
 
 class ScopedChooserViewSet(RegistryChooserViewSet):
-    choose_view_class = type("ChooseView", (ScopedChooseMixin, chooser.ChooseView), {})
-    choose_results_view_class = type("ChooseResultsView", (ScopedChooseMixin, chooser.ChooseResultsView), {})
+    choose_view_class = type("ChooseView", (ScopedChooseMixin, RegistryChooserViewSet.choose_view_class), {})
+    choose_results_view_class = type(
+        "ChooseResultsView", (ScopedChooseMixin, RegistryChooserViewSet.choose_results_view_class), {}
+    )
     chosen_view_class = ScopedChosenView
     chosen_multiple_view_class = ScopedChosenMultipleView
 

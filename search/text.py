@@ -16,86 +16,36 @@ engine, and every engine indexes and queries the same tokens:
   (``DB50/T 123-2020`` → ``db50t1232020`` and ``db50t123``) so they are found as typed.
 
 The tokens only ever contain letters and digits, so no query can smuggle syntax into an engine.
+The analysis itself (normalisation, segmentation, pinyin, codes) lives in ``core.text`` and is
+re-exported here; this module builds the documents' token streams and parses queries.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
-
-#: The domain's words, so rjieba keeps them whole (it cuts 梁平柚 into 梁平 / 柚 otherwise).
-DOMAIN_WORDS = (
-    "梁平",
-    "梁平区",
-    "梁平柚",
-    "梁平柚子",
-    "梁平大米",
-    "梁平山羊",
-    "梁平豆筋",
-    "梁平豆干",
-    "张鸭子",
-    "梁平张鸭子",
-    "豆筋",
-    "豆干",
-    "豆制品",
-    "腐竹",
-    "竹笋",
-    "笋干",
-    "百里竹海",
-    "五子",
-    "五子登科",
-    "丰味梁平",
-    "万石耕春",
-    "三峡晒秋",
-    "稻子",
-    "柚子",
-    "鸭子",
-    "豆子",
-    "笋子",
-    "卤鸭",
-    "稻鸭共生",
-    "地理标志",
-    "地理标志产品",
-    "地理标志保护产品",
-    "地理标志证明商标",
-    "地理标志集体商标",
-    "证明商标",
-    "集体商标",
-    "农产品地理标志",
-    "专用标志",
-    "区域公共品牌",
-    "合作社",
-    "专业合作社",
-    "家庭农场",
-    "个体工商户",
-    "统一社会信用代码",
-    "技术规程",
-    "栽培技术规程",
-    "绿色食品",
-    "食品安全",
-    "地方标准",
-    "团体标准",
-    "企业标准",
-    "双桂街道",
-    "梁山街道",
-    "仁贤街道",
-    "金带街道",
-    "礼让镇",
-    "重庆",
+# The analysis itself lives in core.text (the registry's admin search uses it too); re-exported here.
+from core.text import (
+    CJK_RUN_RE,  # noqa: F401
+    DOMAIN_WORDS,  # noqa: F401
+    HAN_RE,
+    chars,
+    code_forms,
+    compact,
+    cut,
+    cut_for_search,
+    initials_of,  # noqa: F401
+    is_cjk,  # noqa: F401
+    looks_like_code,
+    normalise,  # noqa: F401
+    normalise_with_map,  # noqa: F401
+    pinyin_syllables,  # noqa: F401
+    runs,
+    split_pinyin,
+    syllables_of,
+    words,
 )
-
-# Han ideographs (BMP, extensions, compatibility), 〇, kana and Hangul syllables: one token per character.
-_CJK = "\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_RE = re.compile(f"[{_CJK}]")
-_RUN_RE = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>[^\\W_{_CJK}]+)")
-CJK_RUN_RE = re.compile(f"[{_CJK}]+")
-_NOT_ALNUM_RE = re.compile(r"[^\w]|_")
-_HAN_RE = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 #: A query longer than this is refused (400 in the API): nobody types 10 KB into a search box.
 MAX_QUERY_CHARS = 200
@@ -107,177 +57,6 @@ MAX_BODY_CHARS = 20_000
 
 class QueryError(ValueError):
     """A query the search cannot run (too long); the message is safe to show to the user."""
-
-
-# --- normalisation -----------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=4096)
-def _normalise_char(char: str) -> str:
-    folded = unicodedata.normalize("NFKC", char).lower()
-    if folded and ord(folded[0]) < 0x2E80:  # strip accents from Latin letters, never touch CJK/Hangul
-        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-    return folded
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), lower case, Latin accents removed."""
-    return "".join(_normalise_char(c) for c in text or "")
-
-
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
-    """The normalised text and, for each of its characters, the index of the original character."""
-    out, index = [], []
-    for i, char in enumerate(text or ""):
-        folded = _normalise_char(char)
-        out.append(folded)
-        index.extend([i] * len(folded))
-    return "".join(out), index
-
-
-def compact(text: str) -> str:
-    """Only the letters, digits and CJK characters of the normalised text: the form codes are compared in."""
-    return "".join(run for _, run in runs(text))
-
-
-def runs(text: str) -> list[tuple[str, str]]:
-    """The normalised text as (kind, run) pairs: ``cjk`` runs and ``word`` runs (letters/digits).
-
-    Code points in the CJK blocks that are not letters (unassigned ones) separate runs, as they
-    do in every engine's tokenizer.
-    """
-    out = []
-    for match in _RUN_RE.finditer(normalise(text)):
-        if match.lastgroup == "cjk" and not match.group(0).isalnum():
-            out.extend(("cjk", part) for part in _NOT_ALNUM_RE.split(match.group(0)) if part)
-        else:
-            out.append((match.lastgroup, match.group(0)))
-    return out
-
-
-def is_cjk(char: str) -> bool:
-    return bool(_CJK_RE.match(char))
-
-
-# --- segmentation ------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1)
-def _segmenter():
-    """One rjieba segmenter with the domain's words added (not the module's shared default)."""
-    import rjieba
-
-    jieba = rjieba.Jieba()
-    for word in DOMAIN_WORDS:
-        jieba.add_word(word, None, None)
-    return jieba
-
-
-def cut(run: str) -> list[str]:
-    """The words of a CJK run (precise mode)."""
-    return [w for w in _segmenter().cut(run) if w.strip()]
-
-
-def cut_for_search(run: str) -> list[str]:
-    """The words of a CJK run and the shorter dictionary words inside the long ones."""
-    return [w for w in _segmenter().cut_for_search(run) if w.strip()]
-
-
-def words(text: str) -> list[str]:
-    """Index tokens for ranking: segmented words of CJK runs, letter/digit words as they are."""
-    tokens: list[str] = []
-    for kind, run in runs(text):
-        tokens.extend(cut_for_search(run) if kind == "cjk" else [run])
-    return tokens
-
-
-def chars(text: str) -> list[str]:
-    """Index tokens for matching: each CJK character alone; letter/digit words as they are."""
-    tokens: list[str] = []
-    for kind, run in runs(text):
-        tokens.extend(run if kind == "cjk" else [run])
-    return tokens
-
-
-# --- pinyin ------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=50_000)
-def syllables_of(run: str) -> tuple[str, ...]:
-    """Toneless pinyin of each character of a CJK run (ü written v); non-Han characters pass through."""
-    out = lazy_pinyin(run, errors=lambda s: list(s))
-    return tuple(out if len(out) == len(run) else [lazy_pinyin(c, errors=lambda s: list(s))[0] for c in run])
-
-
-def initials_of(run: str) -> list[str]:
-    return [s[0] for s in syllables_of(run)]
-
-
-@functools.lru_cache(maxsize=1)
-def pinyin_syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable pypinyin knows (≈420), for splitting ``liangpingyou``."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    found = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            plain = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
-            plain = "".join(c for c in plain if not unicodedata.combining(c))
-            if plain.isascii() and plain.isalpha() and plain not in {"m", "n", "ng", "hm", "hng", "ê"}:
-                found.add(plain)
-    return frozenset(found)
-
-
-@functools.lru_cache(maxsize=2048)
-def split_pinyin(word: str) -> tuple[str, ...] | None:
-    """``liangpingyou`` → (liang, ping, you); None when the letters are not a run of pinyin syllables.
-
-    Among the possible splits the one with the fewest syllables wins (``xian`` → xian, not xi an).
-    """
-    if not word.isascii() or not word.isalpha() or len(word) > 60:
-        return None
-    known = pinyin_syllables()
-    best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
-    best[0] = ()
-    for end in range(1, len(word) + 1):
-        for start in range(max(0, end - 6), end):
-            head = best[start]
-            if head is not None and word[start:end] in known:
-                candidate = (*head, word[start:end])
-                if best[end] is None or len(candidate) < len(best[end]):
-                    best[end] = candidate
-    return best[len(word)]
-
-
-# --- codes -------------------------------------------------------------------------------------
-
-_YEAR_SUFFIX_RE = re.compile(r"^(.*\w)\s*-\s*(?:19|20)\d\d$")
-
-
-def code_forms(value: str) -> list[str]:
-    """The compact forms an identifier is found by.
-
-    ``DB50/T 123-2020`` → ``db50t1232020`` and ``db50t123`` (the code without its year, as people
-    type it); a credit code or registration number → its compact form.
-    """
-    value = re.sub("[—–‐―]", "-", unicodedata.normalize("NFKC", value or "")).strip()
-    forms = [compact(value)]
-    match = _YEAR_SUFFIX_RE.match(value)
-    if match:
-        forms.append(compact(match.group(1)))
-    return [f for i, f in enumerate(forms) if f and f not in forms[:i]]
-
-
-def looks_like_code(text: str) -> str:
-    """The compact form of a query that may be an identifier (letters and digits, or 6+ digits), else ''."""
-    folded = compact(text)
-    if not folded or _CJK_RE.search(folded) or len(folded) > 40:
-        return ""
-    has_digit = any(c.isdigit() for c in folded)
-    has_alpha = any(c.isalpha() for c in folded)
-    if (has_digit and has_alpha and len(folded) >= 3) or (folded.isdigit() and len(folded) >= 6):
-        return folded
-    return ""
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -325,7 +104,7 @@ def title_pinyin(title: str) -> tuple[list[str], list[str], list[str], list[str]
     syllable_pairs: list[str] = []
     initial_pairs: list[str] = []
     for kind, run in runs(title):
-        if kind != "cjk" or not _HAN_RE.search(run):
+        if kind != "cjk" or not HAN_RE.search(run):
             continue
         run_syllables = syllables_of(run)
         syllables.extend(run_syllables)

@@ -100,6 +100,10 @@ class Authorisation(RegistryRecord):
         index.FilterField("live"),
     ]
 
+    search_codes = ("number",)
+    search_plain = ("scope",)
+    admin_search_related = ("producer", "producer__township", "geographical_indication")
+
     class Meta:
         ordering = ["-valid_from", "number"]
         verbose_name = _("authorisation")

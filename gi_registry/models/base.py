@@ -8,8 +8,12 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
+from .search_text import AdminSearchable
 
-class RegistryRecord(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
+
+class RegistryRecord(
+    AdminSearchable, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+):
     """Abstract base of GIs, producers, authorisations and standards.
 
     Records are edited as drafts and go public only when published (directly by a registry

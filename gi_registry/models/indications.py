@@ -141,6 +141,11 @@ class GeographicalIndication(RegistryRecord):
         index.FilterField("live"),
     ]
 
+    search_names = ("name",)
+    search_codes = ("registration_number", "specification_number")
+    search_plain = ("name_en", "holder", "authority")
+    admin_search_related = ("townships", "product_family")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("geographical indication")

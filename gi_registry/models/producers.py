@@ -95,6 +95,11 @@ class Producer(RegistryRecord):
         index.FilterField("live"),
     ]
 
+    search_names = ("name",)
+    search_codes = ("credit_code",)
+    search_plain = ("address", "contact_person")
+    admin_search_related = ("township",)
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("producer")

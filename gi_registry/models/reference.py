@@ -4,8 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from .search_text import AdminSearchable
 
-class Township(index.Indexed, models.Model):
+
+class Township(AdminSearchable, index.Indexed, models.Model):
     """A township or street of Liangping (乡镇/街道): where producers sit and GIs are protected."""
 
     class Kind(models.TextChoices):
@@ -19,6 +21,8 @@ class Township(index.Indexed, models.Model):
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_names = ("name",)
+    search_plain = ("name_en",)
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -29,7 +33,7 @@ class Township(index.Indexed, models.Model):
         return self.name
 
 
-class ProductFamily(models.Model):
+class ProductFamily(AdminSearchable, models.Model):
     """One of the "five zi" (五子) product families, or another family.
 
     稻子 rice, 柚子 pomelo, 鸭子 duck, 豆子 beans/豆筋, 笋子 bamboo shoots — from the district's
@@ -41,6 +45,9 @@ class ProductFamily(models.Model):
     name_en = models.CharField(_("English name"), max_length=60, blank=True)
     is_five_zi = models.BooleanField(_("one of the five zi"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    search_names = ("name",)
+    search_plain = ("name_en", "slug")
 
     class Meta:
         ordering = ["sort_order", "name"]

@@ -88,6 +88,11 @@ class Standard(RegistryRecord):
         index.FilterField("live"),
     ]
 
+    search_names = ("title",)
+    search_codes = ("code",)
+    search_plain = ("title_en", "issuing_body")
+    admin_search_related = ("geographical_indications",)
+
     class Meta:
         ordering = ["level", "code"]
         verbose_name = _("standard")

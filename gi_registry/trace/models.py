@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gi_registry.models.search_text import AdminSearchable
+
 from .gtin import is_valid_gtin, is_valid_lot, normalise_gtin
 
 INSPECTION_KEYS = {"item", "value", "unit", "limit", "pass"}
@@ -54,7 +56,7 @@ def validate_inspection_results(value) -> None:
             raise ValidationError(_("“pass” must be true or false."))
 
 
-class Batch(models.Model):
+class Batch(AdminSearchable, models.Model):
     """A lot (批次) of a GI product from one producer under one authorisation to use the GI."""
 
     class Status(models.TextChoices):
@@ -145,6 +147,16 @@ class Batch(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    search_names = ("product_name",)
+    search_codes = ("lot_number", "gtin")
+    search_plain = ("plot", "grade")
+    admin_search_related = (
+        "producer",
+        "producer__township",
+        "authorisation",
+        "authorisation__geographical_indication",
+    )
+
     class Meta:
         ordering = ["-production_date", "lot_number"]
         db_table = "gi_registry_batch"
@@ -215,7 +227,7 @@ class Batch(models.Model):
         )
 
 
-class TraceEvent(models.Model):
+class TraceEvent(AdminSearchable, models.Model):
     """What happened to a batch, when, where and why: an EPCIS 2.0 ObjectEvent in CBV 2.0 terms.
 
     CBV has no "harvesting" step: a harvest is ``commissioning`` (the batch comes into being).
@@ -250,6 +262,10 @@ class TraceEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     event_hash = models.CharField(_("event hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    search_names = ("read_point",)
+    search_plain = ("note",)
+    admin_search_related = ("batch", "batch__producer")
 
     class Meta:
         ordering = ["event_time", "pk"]

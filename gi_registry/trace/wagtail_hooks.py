@@ -7,9 +7,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from gi_registry.admin_scoping import owner_scoped
+from gi_registry.admin_search import register_search_area
 
 from .admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
 from .admin.bulk_actions import WithdrawBatchesBulkAction
+from .models import Batch
 
 
 class TraceViewSetGroup(SnippetViewSetGroup):
@@ -21,3 +23,4 @@ class TraceViewSetGroup(SnippetViewSetGroup):
 
 register_snippet(TraceViewSetGroup)
 hooks.register("register_bulk_action", WithdrawBatchesBulkAction)
+register_search_area(Batch, "tag", 150)  # the sidebar search finds batches by lot, product, producer

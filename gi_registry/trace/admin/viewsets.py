@@ -16,6 +16,7 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.admin_views import SnippetCreateWithoutAutosave
+from gi_registry.admin_search import AdminSearchIndexMixin, AdminSearchViewSetMixin
 from gi_registry.permissions import OFFICER_PERMISSION
 
 from ..models import Batch, TraceEvent
@@ -34,7 +35,7 @@ from .policies import batch_policy, event_policy
 from .scan_dashboard import ScanDashboardMenuItem, ScanDashboardView
 
 
-class BatchIndexView(SnippetViewSet.index_view_class):
+class BatchIndexView(AdminSearchIndexMixin, SnippetViewSet.index_view_class):
     def get_list_more_buttons(self, instance):
         return [
             ListingButton(
@@ -75,12 +76,12 @@ def registry_bulk_action(request, model_name: str, action: str):
     return redirect(f"{target}?{query}" if query else target)
 
 
-class BatchViewSet(RegistryPaths, SnippetViewSet):
+class BatchViewSet(RegistryPaths, AdminSearchViewSetMixin, SnippetViewSet):
     model = Batch
     icon = "tag"
     menu_label = gettext_lazy("Batches")
-    search_backend_name = None
     search_fields = ["lot_number", "product_name", "producer__name"]
+    chooser_columns = ("producer", "production_date")
     index_view_class = BatchIndexView
     add_view_class = SnippetCreateWithoutAutosave
     inspect_view_enabled = True
@@ -138,12 +139,13 @@ class BatchViewSet(RegistryPaths, SnippetViewSet):
         )
 
 
-class TraceEventViewSet(RegistryPaths, SnippetViewSet):
+class TraceEventViewSet(RegistryPaths, AdminSearchViewSetMixin, SnippetViewSet):
     model = TraceEvent
     icon = "history"
     menu_label = gettext_lazy("Trace events")
-    search_backend_name = None
+    index_view_class = type("IndexView", (AdminSearchIndexMixin, SnippetViewSet.index_view_class), {})
     search_fields = ["read_point", "note", "batch__lot_number"]
+    chooser_columns = ("batch",)
     copy_view_enabled = False
     add_view_class = SnippetCreateWithoutAutosave
     list_display = ["batch", "business_step", "event_time", "read_point", "disposition"]
