@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from core.admin_views import SnippetCreateWithoutAutosave
+from core.admin_views import ModerationViewSetMixin
 
 from . import admin_access  # noqa: F401  (registers the report and form-submission hooks)
 from .admin_bulk_actions import ChangeStatusBulkAction, ExportSelectedBulkAction, register_log_action
@@ -17,16 +17,16 @@ from .models import Authorisation, GeographicalIndication, Producer, ProductFami
 from .permissions import OFFICER_PERMISSION
 
 
-class RegistryViewSet(SnippetViewSet):
+class RegistryViewSet(ModerationViewSetMixin, SnippetViewSet):
     """Admin listing search goes through the ORM (``icontains``) over ``search_fields``: it finds
     any Chinese substring ("山羊" in "梁平山羊"), which a full-text index without segmentation
-    does not."""
+    does not. Records under the registry's workflow (``setup.py``) say what each moderation step
+    did and show "审核中" in the listing (``core.admin_workflow``)."""
 
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
     chooser_viewset_class = RegistryChooserViewSet
-    add_view_class = SnippetCreateWithoutAutosave
 
 
 class GeographicalIndicationViewSet(RegistryViewSet):
