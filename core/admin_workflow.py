@@ -10,8 +10,10 @@ One function, ``workflow_message``, words the outcome of every workflow action (
 and published, or passed to the next step; changes requested; cancelled; restarted) from the state
 the object is in afterwards, and the view mixins below put it in place of Wagtail's message on every
 path: the snippet create/edit views, the page edit view and the workflow-action modal of both.
-``ModerationTitleColumn`` and ``ModerationPageStatusColumn`` mark records in moderation ("审核中")
-or sent back for changes ("待修改") in the snippet listings and the page explorer.
+``ModerationTitleColumn`` marks records in moderation ("审核中") or sent back for changes ("待修改")
+beside their name in the snippet listings (Wagtail's status column says it too, but as the last of
+many columns it is off screen); ``ModerationPageStatusColumn`` adds "待修改" in the page explorer,
+whose status tag already says "发布+审核中".
 """
 
 from __future__ import annotations
@@ -150,9 +152,10 @@ class WorkflowActionMessagesMixin:
 # -- markers in listings -------------------------------------------------------------------------
 
 
-def moderation_marker(obj: Model) -> str | None:
-    """ "审核中" while ``obj`` waits for approval, "待修改" when changes were requested, else None.
-    Reads ``current_workflow_state``, which uses the listing's prefetch (``with_workflow_states``)."""
+def moderation_marker(obj: Model, *, in_progress: bool = True) -> str | None:
+    """The marker for ``obj``: "审核中" while it waits for approval (unless ``in_progress`` is False),
+    "待修改" when changes were requested, else None. Reads ``current_workflow_state``, which uses
+    the listing's prefetch (``with_workflow_states``)."""
     if not isinstance(obj, WorkflowMixin):
         return None
     state = obj.current_workflow_state
@@ -160,7 +163,7 @@ def moderation_marker(obj: Model) -> str | None:
         return None
     if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         return _("Changes requested")
-    return _("In moderation")
+    return _("In moderation") if in_progress else None
 
 
 def with_workflow_states(queryset: QuerySet) -> QuerySet:
@@ -201,18 +204,20 @@ class ModerationIndexMixin:
 
 
 class ModerationPageStatusColumn(PageStatusColumn):
+    """The explorer's status column: Wagtail's own tag already says "发布+审核中" while a page waits
+    for approval, but "发布+草稿" once changes were requested; this adds "待修改" then."""
+
     cell_template_name = "core/admin/page_status_cell_moderation.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        context["moderation"] = moderation_marker(instance)
+        context["moderation"] = moderation_marker(instance, in_progress=False)
         return context
 
 
 def with_moderation_status(columns: list) -> list:
     """The page listing's columns (Wagtail's ``base_columns``, a class attribute) with the status
-    column replaced by one that also says "审核中" / "待修改" (the explorer already prefetches the
-    workflow states)."""
+    column replaced by ``ModerationPageStatusColumn`` (the explorer prefetches the workflow states)."""
     return [
         ModerationPageStatusColumn(column.name, label=column.label, sort_key=column.sort_key, width=column.width)
         if type(column) is PageStatusColumn

@@ -6,6 +6,8 @@ says "approved and published"; a producer's submission is marked "审核中" in 
 page explorer until the officer approves it from the edit page.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.models import Page, WorkflowState
@@ -39,6 +41,14 @@ def marker_row(listing: str, name: str) -> str:
     return listing[listing.rindex("<tr", 0, start) : listing.index("</tr>", start)]
 
 
+def marker(listing: str, name: str) -> str | None:
+    """The moderation marker beside ``name`` in a snippet listing (not Wagtail's status column)."""
+    row = marker_row(listing, name)
+    title_cell = row[row.index('<td class="title">') : row.index("</td>", row.index('<td class="title">'))]
+    found = re.search(r"<span [^>]*data-moderation>([^<]*)</span>", title_cell)
+    return found.group(1) if found else None
+
+
 @pytest.fixture
 def published_producer(producer_user):
     """A published producer that the producer account is linked to (linked before the revision that
@@ -58,7 +68,7 @@ def test_officer_submits_his_own_edit_approves_it_and_is_told_each_time(client, 
     assert "这一步由你审核" in said and "批准" in said  # he approves it himself, and how
 
     listing = client.get(url("list")).content.decode()
-    assert "审核中" in marker_row(listing, "梁平区礼让镇金柚专业合作社")  # the live name, until approved
+    assert marker(listing, "梁平区礼让镇金柚专业合作社") == "审核中"  # beside the live name, until approved
 
     response = client.post(
         url("edit", published_producer.pk),
@@ -69,7 +79,7 @@ def test_officer_submits_his_own_edit_approves_it_and_is_told_each_time(client, 
     published_producer.refresh_from_db()
     assert published_producer.name == "梁平区礼让镇金柚专业合作社（更名）" and published_producer.live
     listing = client.get(url("list")).content.decode()
-    assert "审核中" not in marker_row(listing, "梁平区礼让镇金柚专业合作社（更名）")
+    assert marker(listing, "梁平区礼让镇金柚专业合作社（更名）") is None
 
 
 def test_producer_submission_is_marked_and_requesting_changes_says_so(
@@ -82,10 +92,10 @@ def test_producer_submission_is_marked_and_requesting_changes_says_so(
     said = shown(response)
     assert "已提交审核" in said and "审核批准后才会发布上线" in said
     assert "这一步由你审核" not in said  # a producer account approves nothing
-    assert "审核中" in marker_row(client.get(url("list")).content.decode(), "梁平区礼让镇金柚专业合作社")
+    assert marker(client.get(url("list")).content.decode(), "梁平区礼让镇金柚专业合作社") == "审核中"
 
     client.force_login(officer)
-    assert "审核中" in marker_row(client.get(url("list")).content.decode(), "梁平区礼让镇金柚专业合作社")
+    assert marker(client.get(url("list")).content.decode(), "梁平区礼让镇金柚专业合作社") == "审核中"
     # from the dashboard's "Awaiting your review": the modal's action view, which Wagtail leaves silent
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "梁平区礼让镇金柚合作社" in dashboard  # awaiting review, under the name submitted
@@ -98,7 +108,7 @@ def test_producer_submission_is_marked_and_requesting_changes_says_so(
     assert "已退回修改" in shown(response) and "没有发布" in shown(response)
     published_producer.refresh_from_db()
     assert published_producer.name == "梁平区礼让镇金柚专业合作社"
-    assert "待修改" in marker_row(client.get(url("list")).content.decode(), "梁平区礼让镇金柚专业合作社")
+    assert marker(client.get(url("list")).content.decode(), "梁平区礼让镇金柚专业合作社") == "待修改"
 
 
 def test_approving_from_the_dashboard_says_approved_and_published(client, producer_user, officer, published_producer):
@@ -133,7 +143,7 @@ def test_page_in_moderation_is_marked_in_the_explorer_and_approving_it_says_publ
 
     client.force_login(officer)
     explorer = client.get(reverse("wagtailadmin_explore", args=[page.get_parent().pk])).content.decode()
-    assert "审核中" in marker_row(explorer, "三峡晒秋")
+    assert "审核中" in marker_row(explorer, "三峡晒秋")  # Wagtail's own status tag: 发布+审核中
     response = client.post(
         edit,
         {**brand_form(page), "slogan": "晒出丰收", "action-workflow-action": "true", "workflow-action-name": "approve"},
@@ -144,6 +154,26 @@ def test_page_in_moderation_is_marked_in_the_explorer_and_approving_it_says_publ
     assert page.live and page.specific.slogan == "晒出丰收"
     explorer = client.get(reverse("wagtailadmin_explore", args=[page.get_parent().pk])).content.decode()
     assert "审核中" not in marker_row(explorer, "三峡晒秋")
+
+
+def test_requesting_changes_on_a_page_says_so_and_the_explorer_marks_it(client, brand_editor, officer):
+    page = brand_page(title="三峡晒秋", slug="sanxia-shaiqiu", slogan="三峡晒秋")
+    client.force_login(brand_editor)
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    client.post(edit, {**brand_form(page), "slogan": "晒出丰收", "action-submit": "submit"})
+    task_state = WorkflowState.objects.get(status=WorkflowState.STATUS_IN_PROGRESS).current_task_state
+
+    client.force_login(officer)
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "reject", task_state.pk]),
+        {"comment": "口号请再短一些"},
+        follow=True,
+    )
+    assert "已退回修改" in shown(response) and "三峡晒秋" in shown(response)
+    explorer = client.get(reverse("wagtailadmin_explore", args=[page.get_parent().pk])).content.decode()
+    assert re.search(r"data-moderation>待修改<", marker_row(explorer, "三峡晒秋"))
+    page.refresh_from_db()
+    assert page.specific.slogan == "三峡晒秋"
 
 
 def test_officer_submitting_a_page_is_told_he_approves_it_himself(client, officer):
