@@ -70,3 +70,22 @@ def test_every_admin_form_fits_a_phone_for_each_group(
         context.close()
     assert seen >= 25
     assert wide == [], "wider than a 390 px phone:\n" + "\n".join(map(str, wide))
+
+
+MODAL_INSIDE = """() => [...document.querySelectorAll('.modal-content *')]
+    .filter(e => e.offsetParent !== null)
+    .filter(e => { const r = e.getBoundingClientRect(); return r.right > window.innerWidth + 1 || r.left < -1; })
+    .map(e => e.name || e.className)"""
+
+
+def test_a_chooser_opened_from_a_phone_form_fits_the_phone(live_server, browser, demo_site, officer, screenshot_dir):
+    page = browser.new_page(viewport=PHONE, locale="zh-CN")
+    log_in(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/admin/snippets/gi_registry/authorisation/add/")
+    page.locator("[data-chooser-action-choose]").first.click()  # the producer chooser
+    page.wait_for_selector(".modal-content table")
+    assert page.locator(".modal-content tbody tr").count() >= 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate(MODAL_INSIDE) == []
+    shoot(page, screenshot_dir, "officer-producer-chooser")
+    page.close()
