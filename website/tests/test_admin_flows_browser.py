@@ -194,3 +194,12 @@ def test_the_admin_wears_the_registry_name_mark_and_colours(live_server, browser
         shoot(page, screenshot_dir, f"brand-listing-{size}", full_page=False)
         assert page.evaluate(LAST_COLUMN_REACHABLE), "the listing's last column is out of reach"
         context.close()
+
+    # links on the page in the light and the dark theme (the admin follows the system's by default)
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport=DESKTOP, locale="zh-CN", color_scheme=scheme)
+        page = context.new_page()
+        log_in(page, base, "officer")
+        assert page.evaluate(CONTRAST, "main a[href*='/admin/account/']") >= 4.5, scheme
+        shoot(page, screenshot_dir, f"brand-dashboard-{scheme}-1280", full_page=False)
+        context.close()
