@@ -47,6 +47,15 @@ def producer_user(db):
 
 
 @pytest.fixture
+def demo_site(monkeypatch):
+    """The demo data (records, every page type, English copies), without its demo accounts."""
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DEMO_USERS", "0")
+    call_command("load_demo_data", verbosity=0)
+
+
+@pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.invalid", TEST_PASSWORD)
 

@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from core.admin_views import SnippetCreateWithoutAutosave
+from core.admin_views import ModerationViewSetMixin
 
 from . import admin_access  # noqa: F401  (registers the report and form-submission hooks)
 from .admin_bulk_actions import ChangeStatusBulkAction, ExportSelectedBulkAction, register_log_action
@@ -26,16 +26,16 @@ from .models import Authorisation, GeographicalIndication, Producer, ProductFami
 from .permissions import OFFICER_PERMISSION
 
 
-class RegistryViewSet(AdminSearchViewSetMixin, SnippetViewSet):
+class RegistryViewSet(AdminSearchViewSetMixin, ModerationViewSetMixin, SnippetViewSet):
     """Listing, chooser and sidebar search go through ``admin_search``: any substring of the name,
     the township or a code, the name's pinyin or initials (``search_fields`` only turns the
-    listing's search box on)."""
+    listing's search box on). Records under the registry's workflow (``setup.py``) say what each
+    moderation step did and show "审核中" in the listing (``core.admin_workflow``)."""
 
-    index_view_class = type("IndexView", (AdminSearchIndexMixin, SnippetViewSet.index_view_class), {})
+    index_view_class = type("IndexView", (AdminSearchIndexMixin, ModerationViewSetMixin.index_view_class), {})
     inspect_view_enabled = True
     copy_view_enabled = False
     chooser_viewset_class = RegistryChooserViewSet
-    add_view_class = SnippetCreateWithoutAutosave
 
 
 class GeographicalIndicationViewSet(RegistryViewSet):

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from browser import DESKTOP, PHONE
 
@@ -57,12 +56,6 @@ def axe_source():
             pytest.fail(message)
         pytest.skip(message)
     return AXE
-
-
-@pytest.fixture
-def demo_site(monkeypatch):
-    monkeypatch.setenv("DEMO_USERS", "0")
-    call_command("load_demo_data", verbosity=0)
 
 
 def describe(violations: list[dict]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import DESKTOP, PHONE
+from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow
 from gi_registry.factories import AuthorisationFactory
 from gi_registry.trace.models import Batch
 
@@ -21,25 +21,6 @@ def shoot(page, screenshot_dir, name: str) -> None:
     page.screenshot(path=path, full_page=True)
     if SHOTS.is_dir():
         shutil.copy(path, SHOTS / path.name)
-
-
-FIELDS_INSIDE = """() => [...document.querySelectorAll('main select, main input:not([type=hidden]), main textarea')]
-    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > window.innerWidth + 1)
-    .map(e => e.name)"""
-
-
-def no_overflow(page) -> bool:
-    """Neither the page nor any form field is wider than the screen."""
-    width = page.viewport_size["width"]
-    return page.evaluate("document.documentElement.scrollWidth") <= width and page.evaluate(FIELDS_INSIDE) == []
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", "producer")
-    page.fill("input[name=password]", "pw-for-tests-only")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
 
 
 def test_producer_registers_a_batch_on_a_phone_and_prints_sturdier_labels(
