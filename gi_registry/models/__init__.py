@@ -2,7 +2,7 @@
 
 from .authorisations import Authorisation
 from .indications import GeographicalIndication
-from .producers import Producer
+from .producers import Producer, ProducerCollection
 from .reference import ProductFamily, Township
 from .standards import Standard
 
@@ -10,6 +10,7 @@ __all__ = [
     "Authorisation",
     "GeographicalIndication",
     "Producer",
+    "ProducerCollection",
     "ProductFamily",
     "Standard",
     "Township",
