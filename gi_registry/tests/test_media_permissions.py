@@ -270,3 +270,14 @@ def test_a_batch_takes_the_producers_own_photo_and_refuses_anothers(client, prod
     assert client.post(add, data).status_code == 302
     batch = Batch.objects.get(lot_number="LP2025-ROWS")
     assert (batch.photo, batch.inspection_report) == (media["own_image"], media["own_document"])
+
+
+def test_the_admin_api_lists_only_what_the_user_may_choose(client, officer, producer_user, media):
+    client.force_login(producer_user)
+    listing = client.get("/admin/api/main/images/").content.decode()
+    assert OWN_IMAGE in listing and OTHER_IMAGE not in listing and BRAND_IMAGE not in listing
+    assert client.get(f"/admin/api/main/images/{media['other_image'].pk}/").status_code == 404
+    assert client.get(f"/admin/api/main/documents/{media['other_document'].pk}/").status_code == 404
+    assert client.get(f"/admin/api/main/images/{media['own_image'].pk}/").status_code == 200
+    client.force_login(officer)
+    assert OTHER_IMAGE in client.get("/admin/api/main/images/?limit=20").content.decode()
