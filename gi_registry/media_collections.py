@@ -147,3 +147,16 @@ def on_link_deleted(sender, instance, **kwargs) -> None:
     """A producer's link went (the producer was deleted): its group goes too, the photos stay in
     the collection for the officers."""
     Group.objects.filter(pk=instance.group_id).delete()
+
+
+def on_producer_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """A producer published under a new name: its collection follows (a draft's save writes only
+    its revision fields, so a name still in moderation does not)."""
+    from .models import ProducerCollection
+
+    if raw or (update_fields is not None and "name" not in update_fields):
+        return
+    link = ProducerCollection.objects.filter(producer=instance).select_related("collection").first()
+    if link is not None and link.collection.name != instance.name:
+        link.collection.name = instance.name
+        link.collection.save(update_fields=["name"])

@@ -229,6 +229,16 @@ def test_linking_and_unlinking_an_account_follows_the_producer(officer, media):
     assert collection.get_parent().name == media_collections.PRODUCER_MEDIA
 
 
+def test_the_collection_follows_the_published_name_not_a_draft(officer, media):
+    other = media["other"]
+    other.name = "乙方柚子合作社（草稿名）"
+    other.save_revision(user=officer)  # a draft in moderation: the collection keeps the live name
+    assert ProducerCollection.objects.get(producer=other).collection.name == "乙方柚子合作社"
+    other.name = "乙方柚子专业合作社"
+    other.save_revision(user=officer).publish()
+    assert ProducerCollection.objects.get(producer=other).collection.name == "乙方柚子专业合作社"
+
+
 def test_deleting_a_producer_removes_its_group_and_keeps_the_photos(media):
     link = ProducerCollection.objects.get(producer=media["other"])
     group_id, collection_id = link.group_id, link.collection_id
