@@ -81,11 +81,15 @@ def registry_media_collection():
 
 def ensure_media_collections(officers: Group, editors: Group) -> None:
     """The collections and the groups' permissions on them; every linked producer's own collection."""
-    from .models import Producer
+    from django.db import connection
+
+    from .models import Producer, ProducerCollection
 
     root = root_collection()
     if root is None:  # Wagtail's migration makes it; nothing to grant on before
         return
+    if ProducerCollection._meta.db_table not in connection.introspection.table_names():
+        return  # migrated back to before the producers' collections (post_migrate runs then too)
     grant(officers, root)
     grant(editors, brand_assets_collection())
     registry_media_collection()
