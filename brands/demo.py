@@ -17,12 +17,24 @@ What is real, and where it comes from
 What is invented (every page is ``is_demo=True`` and says so)
 ------------------------------------------------------------
 The slogans (other than the brand names themselves), the owners, the stories' wording and the
-choice of which demo GIs sit under which brand. No logo or photo is shipped: an invented logo
-would look official.
+choice of which demo GIs sit under which brand. The logos are drawn here (``core.demo_art``), not
+the brands' real ones: a round badge with the name, titled 示例·<brand> 标志, tagged 示例图片 and
+marked "示例品牌标志" on the picture itself, so that none can pass for an official logo.
 """
 
-from core.demo import PAGES, TRANSLATIONS, DemoRun, Step, home_page, publish_page, publish_translations
+from core.demo import (
+    PAGES,
+    TRANSLATIONS,
+    DemoRun,
+    Step,
+    demo_image,
+    home_page,
+    publish_page,
+    publish_translations,
+)
+from core.demo_art import brand_logo
 from core.i18n import source_pages
+from gi_registry.media_collections import brand_assets_collection
 from gi_registry.models import GeographicalIndication, ProductFamily
 
 from .blocks import BrandStoryBlock
@@ -131,6 +143,13 @@ BRANDS = [
         ],
     },
 ]
+
+#: the drawn demo logos: (Latin name, badge colour, accent colour, motif)
+LOGOS = {
+    "wuzi-dengke": ("Wuzi Dengke", "#3f7d3a", "#f2c14e", "five"),
+    "wanshi-gengchun": ("Wanshi Gengchun", "#b5651d", "#fbe7a1", "rice"),
+    "sanxia-shaiqiu": ("Sanxia Shaiqiu", "#c0392b", "#ffd27a", "sun"),
+}
 
 # --- English translations (the "en" locale's copies of the pages above); invented like the rest
 
@@ -243,12 +262,29 @@ def demo_gis() -> dict[str, GeographicalIndication]:
     return {gi.slug: gi for gi in GeographicalIndication.objects.all()}
 
 
+def load_logos(run: DemoRun) -> dict:
+    """The drawn demo logo of each brand, in 品牌素材 (brand editors may use and replace them)."""
+    collection = brand_assets_collection()
+    logos = {}
+    for position, data in enumerate(BRANDS, 1):
+        latin, primary, accent, motif = LOGOS[data["slug"]]
+
+        def draw(name=data["title"], latin=latin, primary=primary, accent=accent, motif=motif):
+            return brand_logo(name, latin, primary, accent, motif)
+
+        image, outcome = demo_image(f"{data['title']} 标志", draw, collection, f"demo-logo-{data['slug']}.png")
+        logos[data["slug"]] = image
+        run.record("brand logos", data["slug"], outcome, position, len(BRANDS))
+    return logos
+
+
 def load(run: DemoRun) -> None:
     """The brand index under the home page and the brands under it."""
     home = home_page()
     if home is None:
         return
     gis = demo_gis()
+    logos = load_logos(run)
     total = 1 + len(BRANDS)
     index = BrandIndexPage.objects.child_of(home).first() or BrandIndexPage()
     run.record("brands", "index", publish_page(index, BRAND_INDEX, parent=home), 1, total)
@@ -258,6 +294,7 @@ def load(run: DemoRun) -> None:
         values.pop("geographical_indications")
         values["story"] = brand_story(data["story"], gis)
         values["is_demo"] = True
+        values["logo"] = logos[data["slug"]]
         m2m = {
             "geographical_indications": [gis[slug] for slug in data["geographical_indications"]],
             "product_families": [families[slug] for slug in data["product_families"]],
@@ -272,7 +309,8 @@ def translate(run: DemoRun) -> None:
     work = [(source_pages(BrandIndexPage.objects.all()).first(), BRAND_INDEX_EN)]
     for slug, data in BRANDS_EN.items():
         page = source_pages(BrandPage.objects.filter(slug=slug)).first()
-        work.append((page, {**data, "story": brand_story(data["story"], gis)}))
+        logo = {"logo": page.logo} if page is not None else {}  # the same logo in both languages
+        work.append((page, {**data, **logo, "story": brand_story(data["story"], gis)}))
     publish_translations(run, work)
 
 

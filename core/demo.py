@@ -26,6 +26,7 @@ site's root) rather than importing the site's page models.
 from __future__ import annotations
 
 import enum
+import io
 from collections.abc import Callable, Iterable
 from importlib import import_module
 from importlib.util import find_spec
@@ -149,6 +150,34 @@ def load_demo_data(stdout, stderr, verbosity: int = 1, app_labels: Iterable[str]
         for label in dict.fromkeys(run.apps.values()):
             run.stdout.write(f"  {label}: {describe(run.counts(label))}")
     return run
+
+
+# --- demo images ------------------------------------------------------------------------------
+
+#: the tag every generated demo image carries, and the prefix of its title
+DEMO_IMAGE_TAG = "示例图片"
+DEMO_IMAGE_PREFIX = "示例·"
+
+
+def demo_image(title: str, draw: Callable[[], object], collection, filename: str):
+    """The demo image titled ``示例·<title>``: drawn (``draw()`` returns a Pillow image), saved as a
+    PNG in ``collection`` and tagged 示例图片 only when no image has that title, so a second run
+    draws nothing. Returns ``(image, outcome)``."""
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    from .demo_art import png
+
+    model = get_image_model()
+    full_title = f"{DEMO_IMAGE_PREFIX}{title}"
+    image = model.objects.filter(title=full_title).first()
+    if image is not None:
+        return image, Outcome.UNCHANGED
+    image = model(title=full_title, collection=collection)
+    image.file = ImageFile(io.BytesIO(png(draw())), name=filename)
+    image.save()
+    image.tags.add(DEMO_IMAGE_TAG)
+    return image, Outcome.CREATED
 
 
 # --- writing records and pages --------------------------------------------------------------

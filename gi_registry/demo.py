@@ -31,6 +31,9 @@ What is invented (``is_demo=True``; the public site shows a "demo" badge)
   ``BASE_DATE`` (2026-01-01), not to today, so re-running the loader changes nothing.
 - The local (DB50/T 91xx — numbers chosen far above those Chongqing has issued), group (T/…) and
   enterprise (Q/…) standards.
+- Every GI's mark image: a round seal drawn by ``core.demo_art.gi_mark`` (the kind on the ring,
+  the name, the family's illustration, "示例 · DEMO"), not the official special mark; titled
+  示例·<name> 标志 and tagged 示例图片, in the collection 登记资料.
 
 Demo accounts
 -------------
@@ -46,8 +49,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 
-from core.demo import RECORDS, DemoRun, Outcome, Step, sync_record
+from core.demo import RECORDS, DemoRun, Outcome, Step, demo_image, sync_record
+from core.demo_art import MOTIFS
 
+from .media_collections import registry_media_collection
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 from .models.standards import standard_slug
 from .setup import BRAND_EDITORS, REGISTRY_OFFICERS, ensure_groups_and_workflow
@@ -628,6 +633,28 @@ STANDARD_DEFAULTS = {
 }
 
 
+#: the demo marks' colours and ring texts, by kind (the ring names the kind; the demo tag says
+#: it is not the official special mark)
+GI_MARK_COLOURS = {
+    GeographicalIndication.Kind.AGRICULTURAL: "#2f6d8c",
+    GeographicalIndication.Kind.PROTECTED_PRODUCT: "#a23b2a",
+    GeographicalIndication.Kind.CERTIFICATION_MARK: "#2f7a4a",
+    GeographicalIndication.Kind.COLLECTIVE_MARK: "#7a4f9a",
+}
+GI_KIND_ZH = {
+    GeographicalIndication.Kind.AGRICULTURAL: "农产品地理标志",
+    GeographicalIndication.Kind.PROTECTED_PRODUCT: "地理标志保护产品",
+    GeographicalIndication.Kind.CERTIFICATION_MARK: "地理标志证明商标",
+    GeographicalIndication.Kind.COLLECTIVE_MARK: "地理标志集体商标",
+}
+GI_KIND_EN = {
+    GeographicalIndication.Kind.AGRICULTURAL: "Agricultural product GI",
+    GeographicalIndication.Kind.PROTECTED_PRODUCT: "GI protected product",
+    GeographicalIndication.Kind.CERTIFICATION_MARK: "GI certification mark",
+    GeographicalIndication.Kind.COLLECTIVE_MARK: "GI collective mark",
+}
+
+
 def load(run: DemoRun) -> None:
     """The demo accounts (unless ``DEMO_USERS=0``), GIs, producers, authorisations and standards."""
     users = load_users(run) if os.environ.get("DEMO_USERS", "1").strip() != "0" else {}
@@ -660,12 +687,35 @@ def load_users(run: DemoRun) -> dict:
     return users
 
 
+def load_gi_marks(run: DemoRun) -> dict[str, object]:
+    """A drawn demo mark per GI (``core.demo_art.gi_mark``), in the registry's collection 登记资料;
+    titled 示例·<name> 标志 and tagged 示例图片, drawn only when missing."""
+    from core.demo_art import gi_mark
+
+    collection = registry_media_collection()
+    marks = {}
+    for position, data in enumerate(GEOGRAPHICAL_INDICATIONS, 1):
+        kind = GeographicalIndication.Kind(data["kind"])
+        colour = GI_MARK_COLOURS[kind]
+        motif = data["product_family"] if data["product_family"] in MOTIFS else "hills"
+        kind_zh = GI_KIND_ZH[kind]
+
+        def draw(data=data, kind=kind, kind_zh=kind_zh, colour=colour, motif=motif):
+            return gi_mark(data["name"], data["name_en"], kind_zh, GI_KIND_EN[kind], motif, colour)
+
+        image, outcome = demo_image(f"{data['name']} 标志", draw, collection, f"demo-mark-{data['slug']}.png")
+        marks[data["slug"]] = image
+        run.record("GI marks", data["slug"], outcome, position, len(GEOGRAPHICAL_INDICATIONS))
+    return marks
+
+
 def load_geographical_indications(run: DemoRun) -> dict[str, GeographicalIndication]:
     families = {f.slug: f for f in ProductFamily.objects.all()}
     townships = {t.name: t for t in Township.objects.all()}
+    marks = load_gi_marks(run)
     gis = {}
     for position, data in enumerate(GEOGRAPHICAL_INDICATIONS, 1):
-        values = {**GI_DEFAULTS, **data}
+        values = {**GI_DEFAULTS, **data, "mark_image": marks[data["slug"]]}
         slug = values.pop("slug")
         values["product_family"] = families[values["product_family"]]
         area = [townships[name] for name in values.pop("townships", [])]

@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from .media_collections import ensure_media_collections
+
 REGISTRY_OFFICERS = "登记管理员"  # registry officers: keep the registry, approve what goes public
 BRAND_EDITORS = "品牌编辑"  # brand editors: pages only
 PRODUCERS = "生产主体"  # producer accounts: their own record (and later their own batches)
@@ -45,8 +47,6 @@ def officer_permissions() -> list[Permission]:
         *_perms("gi_registry", codenames),
         *_perms("trace", [*TRACE_PRODUCER_CODENAMES, "delete_traceevent", "view_tracecode", "view_scan"]),
         *_perms("wagtailadmin", ["access_admin"]),
-        *_perms("wagtaildocs", ["add_document", "change_document", "choose_document"]),
-        *_perms("wagtailimages", ["add_image", "change_image", "choose_image"]),
         *_perms("simple_translation", ["submit_translation"]),
     ]
 
@@ -55,8 +55,6 @@ def brand_editor_permissions() -> list[Permission]:
     return [
         *_perms("wagtailadmin", ["access_admin"]),
         *_perms("simple_translation", ["submit_translation"]),  # "Translate" a page into English
-        *_perms("wagtaildocs", ["add_document", "change_document", "choose_document"]),
-        *_perms("wagtailimages", ["add_image", "change_image", "choose_image"]),
     ]
 
 
@@ -88,6 +86,9 @@ def ensure_groups_and_workflow() -> None:
     editors.permissions.add(*brand_editor_permissions())
     producers, _ = Group.objects.get_or_create(name=PRODUCERS)
     producers.permissions.add(*producer_permissions())
+    # Images and documents are guarded per collection, not by these model permissions: officers
+    # hold the root, editors 品牌素材, each producer's accounts their own (media_collections.py).
+    ensure_media_collections(officers, editors)
 
     # Brand editors write pages; publishing is the officers' approval step. Granted on the root
     # so that it covers every language's home page (an English home is a sibling of the Chinese

@@ -10,7 +10,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.admin_views import ModerationViewSetMixin
 
-from . import admin_access  # noqa: F401  (registers the report and form-submission hooks)
+from . import (
+    admin_access,  # noqa: F401  (registers the report and form-submission hooks)
+    admin_media_api,  # noqa: F401  (the admin API's images and documents: only the choosable)
+)
 from .admin_bulk_actions import ChangeStatusBulkAction, ExportSelectedBulkAction, register_log_action
 from .admin_forms import AuthorisationForm
 from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped

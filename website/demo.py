@@ -5,7 +5,8 @@ their English versions, the navigation and footer (site settings) and the Site r
 The intros paraphrase the district's 2021–2025 IP plan (梁平府发〔2022〕9号, 第六章), which supports
 梁平大米精深加工、张鸭子绿色畜牧产品、豆筋绿色休闲食品、梁平柚有机绿色饮品 brand projects; everything
 else on the pages (GIs, brands, producers, standards) is gathered from the registry, whose invented
-records carry the "demo" badge.
+records carry the "demo" badge. Each family page's photo is an illustration drawn by
+``core.demo_art`` (titled 示例·<family> 产品照片, tagged 示例图片, "示例 DEMO" on the picture).
 """
 
 import datetime
@@ -21,12 +22,15 @@ from core.demo import (
     DemoRun,
     Outcome,
     Step,
+    demo_image,
     home_page,
     publish_page,
     publish_translations,
 )
+from core.demo_art import product_illustration
 from core.i18n import source_pages
 from core.origin import site_origin
+from gi_registry.media_collections import brand_assets_collection
 from gi_registry.models import ProductFamily
 
 from .models import (
@@ -55,6 +59,21 @@ HOME_PAGE = {
     ),
 }
 
+
+#: the drawn product photos (``core.demo_art.product_illustration``) and their alt texts
+FAMILY_PHOTOS = {
+    "rice": ("梯田边低垂的金黄稻穗（示例插图）", "Golden ears of rice bowing over the paddies (demo illustration)"),
+    "pomelo": (
+        "竹筐里的梁平柚与切开的柚子（示例插图）",
+        "Liangping pomelos in a basket, one cut open (demo illustration)",
+    ),
+    "duck": ("盘中一只酱红色的张鸭子（示例插图）", "A lacquered Zhang's duck on a plate (demo illustration)"),
+    "beans": (
+        "晾架上的豆筋与一碗黄豆（示例插图）",
+        "Bean-curd sticks drying on a rack, a bowl of soybeans (demo illustration)",
+    ),
+    "bamboo": ("竹林下破土的竹笋（示例插图）", "Bamboo shoots breaking through the soil (demo illustration)"),
+}
 
 FAMILY_PAGES = [
     {
@@ -265,14 +284,35 @@ def load_home_page(run: DemoRun) -> None:
     run.record("home page", str(page.pk), Outcome.UPDATED if changed else Outcome.UNCHANGED, 1, 1)
 
 
+def load_family_photos(run: DemoRun) -> dict:
+    """A drawn illustration per family (titled 示例·<family> 产品照片, tagged 示例图片), in 品牌素材."""
+    collection = brand_assets_collection()
+    photos = {}
+    for position, data in enumerate(FAMILY_PAGES, 1):
+        slug = data["family"]
+        image, outcome = demo_image(
+            f"{data['title']} 产品照片", lambda slug=slug: product_illustration(slug), collection, f"demo-{slug}.png"
+        )
+        photos[slug] = image
+        run.record("product photos", slug, outcome, position, len(FAMILY_PAGES))
+    return photos
+
+
 def load_family_pages_and_announcements(run: DemoRun) -> None:
     home = home_page()
     if home is None:
         return
     families = {f.slug: f for f in ProductFamily.objects.all()}
+    photos = load_family_photos(run)
     for position, data in enumerate(FAMILY_PAGES, 1):
         family = families[data["family"]]
-        values = {"title": data["title"], "slug": family.slug, "intro": data["intro"]}
+        values = {
+            "title": data["title"],
+            "slug": family.slug,
+            "intro": data["intro"],
+            "image": photos[family.slug],
+            "image_alt": FAMILY_PHOTOS[family.slug][0],
+        }
         page = source_pages(ProductFamilyPage.objects.filter(family=family)).first() or ProductFamilyPage(family=family)
         run.record("family pages", family.slug, publish_page(page, values, parent=home), position, len(FAMILY_PAGES))
     total = 1 + len(ANNOUNCEMENTS)
@@ -310,8 +350,11 @@ def translate_home_page(run: DemoRun) -> None:
 def translate_pages(run: DemoRun) -> None:
     """The English family pages, announcement index and contact page (announcements stay Chinese)."""
     work = [
-        (page, FAMILY_PAGES_EN[page.family.slug])
-        for page in source_pages(ProductFamilyPage.objects.select_related("family"))
+        (
+            page,
+            {**FAMILY_PAGES_EN[page.family.slug], "image": page.image, "image_alt": FAMILY_PHOTOS[page.family.slug][1]},
+        )
+        for page in source_pages(ProductFamilyPage.objects.select_related("family", "image"))
         if page.family.slug in FAMILY_PAGES_EN
     ]
     work.append((source_pages(AnnouncementIndexPage.objects.all()).first(), ANNOUNCEMENT_INDEX_EN))

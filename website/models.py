@@ -91,14 +91,38 @@ class ProductFamilyPage(LocalizedPageMixin, Page):
         "gi_registry.ProductFamily", verbose_name=_("product family"), on_delete=models.PROTECT, related_name="pages"
     )
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("product photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown at the top of the page and on the home page's tile; wide pictures (3:2) fit best."),
+    )
+    image_alt = models.CharField(
+        _("alt text"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it (required with a photo)."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("family"), FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("family"),
+        FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Product photo")),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["website.HomePage"]
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("product family page")
+
+    def share_image(self):
+        """The picture a shared link shows: the family's photo."""
+        return self.image
 
     def clean(self):
         # one page per family in each language (the English page is a translation of the Chinese
@@ -107,6 +131,8 @@ class ProductFamilyPage(LocalizedPageMixin, Page):
         others = ProductFamilyPage.objects.filter(family_id=self.family_id, locale_id=self.locale_id)
         if self.family_id and others.exclude(pk=self.pk).exists():
             raise ValidationError({"family": _("This product family already has a page in this language.")})
+        if self.image_id and not self.image_alt.strip():
+            raise ValidationError({"image_alt": _("Say what the photo shows (alt text).")})
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

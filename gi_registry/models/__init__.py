@@ -2,7 +2,7 @@
 
 from .authorisations import Authorisation, AuthorisationNumberSequence
 from .indications import GeographicalIndication
-from .producers import Producer
+from .producers import Producer, ProducerCollection
 from .reference import ProductFamily, Township
 from .standards import Standard
 
@@ -11,6 +11,7 @@ __all__ = [
     "AuthorisationNumberSequence",
     "GeographicalIndication",
     "Producer",
+    "ProducerCollection",
     "ProductFamily",
     "Standard",
     "Township",

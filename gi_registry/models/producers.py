@@ -122,3 +122,27 @@ class Producer(RegistryRecord):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
         self.check_status_transition()
+
+
+class ProducerCollection(models.Model):
+    """A producer's own collection of images and documents (package photos, inspection reports)
+    and the group whose members (the producer's accounts) may add, change, delete and choose in it.
+
+    Kept apart from ``Producer`` so that publishing an old revision of a producer never unlinks
+    them; made and kept in step by ``gi_registry.media_collections`` when accounts are linked.
+    """
+
+    producer = models.OneToOneField(
+        Producer, verbose_name=_("producer"), on_delete=models.CASCADE, related_name="media_collection"
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection", verbose_name=_("collection"), on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.OneToOneField("auth.Group", verbose_name=_("group"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("producer's media collection")
+        verbose_name_plural = _("producers' media collections")
+
+    def __str__(self) -> str:
+        return str(self.collection)

@@ -1,7 +1,8 @@
 """No admin URL shows one owner's data to another: every URL Wagtail and the project register
-under /admin/ (choosers, reports, bulk actions, exports, inspect, history, usage, revisions) is
-requested as a producer account (linked to producer A) and as a brand editor, with its path
-parameters filled with producer B's records, and no marker of producer B's data may appear."""
+under /admin/ (choosers, reports, bulk actions, exports, inspect, history, usage, revisions, and
+the image and document views) is requested as a producer account (linked to producer A) and as a
+brand editor, with its path parameters filled with producer B's records (B's photo and report for
+the image and document URLs), and no marker of producer B's data may appear."""
 
 import contextlib
 import io
@@ -10,12 +11,17 @@ import re
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 from wagtail.contrib.forms.models import FormSubmission
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.log_actions import log
 
-from gi_registry.factories import AuthorisationFactory, ProducerFactory
+from gi_registry.factories import AuthorisationFactory, ProducerFactory, make_user
+from gi_registry.setup import PRODUCERS
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import TraceCode
@@ -29,6 +35,8 @@ B_LOT = "LEAKLOT-B-7731"
 B_AUTH = "LEAKAUTH-B-7731"
 B_POINT = "LEAKPOINT-B-7731"
 VISITOR_PHONE = "13911117731"
+B_PHOTO = "LEAKPHOTO-B-7731"
+B_REPORT = "LEAKREPORT-B-7731"
 A_LOT = "OWNLOT-A-1234"
 
 OWNED_MODELS = ("producer", "authorisation", "batch", "traceevent")
@@ -67,6 +75,13 @@ def world(officer, producer_user):
     own_batch = BatchFactory(authorisation=own, lot_number=A_LOT)
 
     producer_b = ProducerFactory(name=B_NAME)
+    producer_b.accounts.add(make_user("producer-b", PRODUCERS))
+    producer_b.save()  # B's account: B gets its own image and document collection
+    b_collection = producer_b.media_collection.collection
+    photo_b = Image.objects.create(title=B_PHOTO, file=get_test_image_file(), collection=b_collection)
+    report_b = Document.objects.create(
+        title=B_REPORT, file=ContentFile(b"%PDF-1.4", name="b-report.pdf"), collection=b_collection
+    )
     auth_b = AuthorisationFactory(producer=producer_b, number=B_AUTH)
     batch_b = BatchFactory(authorisation=auth_b, lot_number=B_LOT)
     event_b = TraceEventFactory(batch=batch_b, read_point=B_POINT, note=B_POINT)
@@ -92,6 +107,8 @@ def world(officer, producer_user):
         "tracecode": TraceCode.objects.filter(batch=batch_b).first(),
         "page": contact,
         "own_batch": own_batch,
+        "image": photo_b,
+        "document": report_b,
     }
 
 
@@ -103,6 +120,10 @@ def model_of(route: str) -> str | None:
         return "batch"
     if "/trace/code/" in route:
         return "tracecode"
+    if route.startswith("/admin/images/"):
+        return "image"
+    if route.startswith("/admin/documents/"):
+        return "document"
     return None
 
 
@@ -137,6 +158,10 @@ def urls_for(route: str, name: str, world) -> list[str]:
         elif param == "revision_id":
             target = record if record is not None and hasattr(record, "revisions") else page
             values[param] = str(target.revisions.order_by("-pk").first().pk)
+        elif param == "image_id":
+            values[param] = str(world["image"].pk)
+        elif param in ("document_id", "doc_id"):
+            values[param] = str(world["document"].pk)
         elif param in ("pk", "id", "object_id", "page_id", "parent_page_id", "instance_id"):
             values[param] = str((record or page).pk)
         elif param == "fmt":
@@ -169,7 +194,7 @@ def body_text(response) -> str:
 
 
 def test_no_admin_url_shows_another_owners_data(client, world, producer_user, brand_editor):
-    markers = [B_NAME, world["producer"].credit_code, B_LOT, B_AUTH, B_POINT, VISITOR_PHONE]
+    markers = [B_NAME, world["producer"].credit_code, B_LOT, B_AUTH, B_POINT, VISITOR_PHONE, B_PHOTO, B_REPORT]
     client.raise_request_exception = False
     routes = [(route, name) for route, name in admin_routes() if name not in SKIP_NAMES and "^.*" not in route]
     assert len(routes) > 300  # the walk reaches every registered admin view

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from wagtail.test.utils import WagtailPageTestCase
 
-from brands.factories import brand_page
+from brands.factories import brand_page, make_image
 from brands.models import BrandIndexPage, BrandPage
 from gi_registry.factories import GeographicalIndicationFactory, ProducerFactory, StandardFactory, family
 from website.models import ContentPage, HomePage, ProductFamilyPage
@@ -63,6 +63,32 @@ class FamilyPageGathersTheRegistry(WagtailPageTestCase):
         self.assertIn("/producers/?family=rice", html)  # no page for rice: the directory, filtered
 
 
+class FamilyPhoto(WagtailPageTestCase):
+    def test_the_photo_shows_on_the_page_and_the_home_tile_with_its_alt_text(self):
+        page = family_page()
+        page.image = make_image("柚子产品照片")
+        page.image_alt = "竹筐里的梁平柚"
+        page.save_revision().publish()
+        html = self.client.get("/pomelo/").content.decode()
+        self.assertRegex(
+            html,
+            r'<img[^>]*alt="竹筐里的梁平柚"[^>]*class="family-img"|<img[^>]*class="family-img"[^>]*alt="竹筐里的梁平柚"',
+        )
+        self.assertIn(".webp", html)
+        home = self.client.get("/").content.decode()
+        self.assertRegex(home, r'<img[^>]*class="tile-img"')
+        # shared links show the photo (a 1200×630 rendition), not the site card
+        self.assertRegex(html, r'<meta property="og:image" content="[^"]*/images/[^"]*1200')
+
+    def test_a_photo_without_alt_text_is_refused(self):
+        page = family_page()
+        page.image = make_image("柚子产品照片")
+        page.image_alt = " "
+        with self.assertRaises(ValidationError) as refused:
+            page.full_clean()
+        self.assertIn("image_alt", refused.exception.message_dict)
+
+
 class DemoFamilyPages(WagtailPageTestCase):
     def test_load_demo_data_adds_the_five_zi_pages(self):
         call_command("load_demo_data", stdout=io.StringIO(), stderr=io.StringIO())
@@ -72,4 +98,5 @@ class DemoFamilyPages(WagtailPageTestCase):
         )
         html = self.client.get("/duck/").content.decode()
         self.assertIn("梁平张鸭子", html)
+        self.assertIn('alt="盘中一只酱红色的张鸭子（示例插图）"', html)  # the drawn demo photo
         self.assertIn("五子登科·丰味梁平", html)

@@ -12,9 +12,10 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
-from wagtail.models import Page, Revision
+from wagtail.models import Locale, Page, Revision
 
 from brands import demo as brand_demo
+from brands.models import BrandPage
 from core.demo import demo_steps, home_page
 from gi_registry import demo
 from gi_registry.factories import make_credit_code
@@ -79,6 +80,10 @@ class LoadedDemoData(TestCase):
             + 5
             + len(brand_demo.BRANDS_EN)
             + len(website_demo.FAMILY_PAGES_EN)
+            # the drawn demo images: a mark per GI, a logo per brand, a photo per family page
+            + len(demo.GEOGRAPHICAL_INDICATIONS)
+            + len(brand_demo.BRANDS)
+            + len(website_demo.FAMILY_PAGES)
         )
         self.assertEqual(self.first_run, (expected, 2, 0))  # the home page, and the Site record (localhost → origin)
 
@@ -201,6 +206,32 @@ class LoadedDemoData(TestCase):
         self.assertTrue(home.live)
         self.assertEqual(home.live_revision.as_object().intro, website_demo.HOME_PAGE["intro"])
 
+    def test_the_demo_images_are_drawn_marked_and_used(self):
+        from wagtail.images.models import Image
+
+        from core.demo import DEMO_IMAGE_PREFIX, DEMO_IMAGE_TAG
+        from website.models import ProductFamilyPage
+
+        demo_images = Image.objects.filter(tags__name=DEMO_IMAGE_TAG)
+        expected = len(demo.GEOGRAPHICAL_INDICATIONS) + len(brand_demo.BRANDS) + len(website_demo.FAMILY_PAGES)
+        self.assertEqual(demo_images.count(), expected)
+        for image in demo_images:
+            with self.subTest(image=image.title):
+                self.assertTrue(image.title.startswith(DEMO_IMAGE_PREFIX))
+                self.assertGreaterEqual(min(image.width, image.height), 600)
+        for gi in GeographicalIndication.objects.all():
+            self.assertIn(gi.mark_image, demo_images, gi.slug)
+            self.assertEqual(gi.mark_image.collection.name, "登记资料")
+        for brand in brand_demo.BRANDS:
+            page = BrandPage.objects.get(slug=brand["slug"], locale__language_code="zh-hans")
+            english = page.get_translation(Locale.objects.get(language_code="en")).specific
+            self.assertIn(page.logo, demo_images)
+            self.assertEqual((english.logo, page.logo.collection.name), (page.logo, "品牌素材"))
+        for page in ProductFamilyPage.objects.all():
+            self.assertIn(page.image, demo_images, page.slug)
+            self.assertTrue(page.image_alt)
+            self.assertEqual(page.image.collection.name, "品牌素材")
+
     def test_demo_accounts_exist_with_their_groups(self):
         users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
         self.assertEqual(set(users), set(DEMO_USERNAMES))
@@ -209,7 +240,10 @@ class LoadedDemoData(TestCase):
             with self.subTest(username=username):
                 self.assertTrue(users[username].check_password(demo.DEFAULT_DEMO_PASSWORD))
                 if group:
-                    self.assertEqual(list(users[username].groups.values_list("name", flat=True)), [group])
+                    groups = set(users[username].groups.values_list("name", flat=True))
+                    # the producer account is also in its producer's image and document group
+                    own = {f"生产主体素材·{demo.DEMO_PRODUCER_ACCOUNT_FOR}"} if username == "producer" else set()
+                    self.assertEqual(groups, {group, *own})
         producer = Producer.objects.get(accounts=users["producer"])  # exactly one
         self.assertEqual(producer.credit_code, demo.DEMO_PRODUCER_ACCOUNT_FOR)
         # the link is part of the published revision, not only of the table

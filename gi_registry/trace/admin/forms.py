@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents.widgets import AdminDocumentChooser
 from wagtail.images.widgets import AdminImageChooser
+from wagtail.permissions import policy_registry
 
 from gi_registry.permissions import is_officer
 
@@ -85,6 +86,9 @@ class BatchForm(WagtailAdminModelForm):
             self.fields["photo"].widget = AdminImageChooser()
         if "inspection_report" in self.fields:
             self.fields["inspection_report"].widget = AdminDocumentChooser()
+        for name in ("photo", "inspection_report"):
+            if name in self.fields and self.for_user is not None:
+                self.fields[name].queryset = self._choosable(name)
         if "inspection_results" in self.fields:
             old = self.fields["inspection_results"]
             user = self.for_user if self.for_user is not None and self.for_user.is_authenticated else None
@@ -95,6 +99,25 @@ class BatchForm(WagtailAdminModelForm):
                 widget=InspectionResultsWidget(items=items),
                 help_text=_("One row per item tested; empty rows are ignored. Save to get more empty rows."),
             )
+
+    def _choosable(self, name: str):
+        """The images or documents the user may choose (a producer: its own collection's), and
+        the one already set: another producer's photo id typed into the post is refused."""
+        field = self.fields[name]
+        policy = policy_registry.get_by_type(field.queryset.model)
+        choosable = policy.instances_user_has_any_permission_for(self.for_user, ["choose"])
+        current = getattr(self.instance, f"{name}_id", None)
+        return (choosable | field.queryset.model.objects.filter(pk=current)) if current else choosable
+
+    def full_clean(self):
+        super().full_clean()
+        # A refused photo or report is not shown again: the chooser widget would look the posted
+        # id up and print that (other producer's) image's title beside the error.
+        refused = [name for name in ("photo", "inspection_report") if self.is_bound and name in self._errors]
+        if refused:
+            self.data = self.data.copy()
+            for name in refused:
+                self.data[self.add_prefix(name)] = ""
 
     def clean(self):
         cleaned = super().clean()
