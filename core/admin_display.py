@@ -1,0 +1,145 @@
+"""How the admin shows a stored value to a person: the one place for listings, inspect views and
+CSV/XLSX exports.
+
+- a choice shows its label, not its code ("cooperative" → 农民专业合作社, "active" → 有效);
+- a boolean shows 是/否, an empty value nothing (never True/False/None);
+- a decimal without trailing zeros ("6.000" → "6", "2.50" → "2.5");
+- a date-time in the admin's time zone (the user's Wagtail preference, else ``TIME_ZONE``,
+  Asia/Shanghai), never UTC.
+
+Why a patch: Wagtail's listing ``Column``, ``InspectView`` and ``SpreadsheetExportMixin`` are the
+base of every viewset, report and export (ours and Wagtail's, and those added later) and offer
+no hook for value formatting; wrapping them once at start-up (``website.apps``) covers them all.
+Idempotent. Like ``core.spreadsheets``, this imports none of our apps; Wagtail only inside
+:func:`localise_wagtail_admin`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+
+def yes_no(value: bool) -> str:
+    return gettext("Yes") if value else gettext("No")
+
+
+def plain_decimal(value: decimal.Decimal) -> str:
+    """``Decimal("6.000")`` → ``"6"``, ``Decimal("2.50")`` → ``"2.5"``, never ``"6E+1"``."""
+    if not value.is_finite():
+        return str(value)
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def local_datetime(value: datetime.datetime) -> datetime.datetime:
+    """An aware date-time in the current (admin) time zone; a naive one as it is."""
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def display_value(value: Any) -> Any:
+    """A stored value as the admin shows it in a listing cell or an inspect view."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if value is None:
+        return ""
+    if isinstance(value, decimal.Decimal):
+        return plain_decimal(value)
+    if isinstance(value, datetime.datetime):
+        return local_datetime(value)
+    return value
+
+
+def export_value(value: Any, export_format: str) -> Any:
+    """A stored value as a CSV or XLSX cell: numbers stay numbers in XLSX, date-times are local."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if value is None:
+        return ""
+    if isinstance(value, decimal.Decimal):
+        if export_format == "csv":
+            return plain_decimal(value)
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.datetime):
+        local = local_datetime(value)
+        if export_format == "csv":
+            return local.strftime("%Y-%m-%d %H:%M:%S")
+        return timezone.make_naive(local) if timezone.is_aware(local) else local
+    return value
+
+
+def choice_accessor(model, path: str) -> str:
+    """``path`` (``"status"``, ``"producer.kind"``) with its last part replaced by Django's
+    ``get_<field>_display`` when that field has choices; otherwise ``path`` unchanged."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    *relations, last = path.replace("__", ".").split(".")
+    for name in relations:
+        try:
+            model = model._meta.get_field(name).related_model
+        except (FieldDoesNotExist, AttributeError):
+            return path
+        if model is None:
+            return path
+    try:
+        field = model._meta.get_field(last)
+    except (FieldDoesNotExist, AttributeError):
+        return path
+    if getattr(field, "choices", None) and getattr(model, f"get_{last}_display", None):
+        return ".".join([*relations, f"get_{last}_display"])
+    return path
+
+
+def localise_wagtail_admin() -> None:
+    """Wrap Wagtail's listing cells, inspect values and export rows with the rules above."""
+    from wagtail.admin.ui.tables import Column
+    from wagtail.admin.views.generic.models import InspectView
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+    from wagtail.coreutils import multigetattr
+
+    if getattr(Column, "localised_display", False):
+        return
+
+    cell_context = Column.get_cell_context_data
+
+    def localised_cell_context(self, instance, parent_context):
+        context = cell_context(self, instance, parent_context)
+        raw = context.get("raw_value")
+        if isinstance(raw, bool | decimal.Decimal) or raw is None:
+            shown = display_value(raw)
+            context["value"] = shown if str(shown).strip() else self.empty_value_display
+        return context
+
+    field_display_value = InspectView.get_field_display_value
+
+    def localised_field_display_value(self, field_name, field):
+        return display_value(field_display_value(self, field_name, field))
+
+    to_row_dict = SpreadsheetExportMixin.to_row_dict
+
+    def labelled_row_dict(self, item):
+        row = to_row_dict(self, item)
+        model = getattr(self, "model", None) or type(item)
+        for field in list(row):
+            if isinstance(field, str):
+                accessor = choice_accessor(model, field)
+                if accessor != field:
+                    with contextlib.suppress(AttributeError):
+                        row[field] = multigetattr(item, accessor)
+        return row
+
+    preprocess = SpreadsheetExportMixin.preprocess_field_value
+
+    def localised_preprocess(self, field, value, export_format):
+        return preprocess(self, field, export_value(value, export_format), export_format)
+
+    Column.get_cell_context_data = localised_cell_context
+    InspectView.get_field_display_value = localised_field_display_value
+    SpreadsheetExportMixin.to_row_dict = labelled_row_dict
+    SpreadsheetExportMixin.preprocess_field_value = localised_preprocess
+    Column.localised_display = True
