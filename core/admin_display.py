@@ -19,10 +19,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import decimal
+import json
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 
 def yes_no(value: bool) -> str:
@@ -52,6 +53,8 @@ def display_value(value: Any) -> Any:
         return plain_decimal(value)
     if isinstance(value, datetime.datetime):
         return local_datetime(value)
+    if isinstance(value, dict | list) and not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON field as JSON, not Python's repr
     return value
 
 
@@ -97,10 +100,13 @@ def choice_accessor(model, path: str) -> str:
 
 def localise_wagtail_admin() -> None:
     """Wrap Wagtail's listing cells, inspect values and export rows with the rules above."""
+    from wagtail.admin.forms.workflows import WorkflowPageForm
     from wagtail.admin.ui.tables import Column
     from wagtail.admin.views.generic.models import InspectView
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
     from wagtail.coreutils import multigetattr
+    from wagtail.models import Locale
+    from wagtail.users.forms import PagePermissionsForm
 
     if getattr(Column, "localised_display", False):
         return
@@ -118,6 +124,8 @@ def localise_wagtail_admin() -> None:
     field_display_value = InspectView.get_field_display_value
 
     def localised_field_display_value(self, field_name, field):
+        if field is not None and getattr(self.object, field.attname, "") is None:
+            return ""  # an empty link to a document or image, not a component saying "None"
         return display_value(field_display_value(self, field_name, field))
 
     to_row_dict = SpreadsheetExportMixin.to_row_dict
@@ -137,6 +145,15 @@ def localise_wagtail_admin() -> None:
 
     def localised_preprocess(self, field, value, export_format):
         return preprocess(self, field, export_value(value, export_format), export_format)
+
+    # Wagtail names its Locale model in plain English (no gettext): the breadcrumbs, the group
+    # permissions and the "locales" menu then read "Locale(s)"; these say 语言 in zh-hans.
+    Locale._meta.verbose_name = gettext_lazy("locale")
+    Locale._meta.verbose_name_plural = gettext_lazy("locales")
+    # Wagtail's workflow and group page-permission forms leave their page field's label to Django
+    # ("Page", untranslated, read out by screen readers).
+    for form in (WorkflowPageForm, PagePermissionsForm):
+        form.base_fields["page"].label = gettext_lazy("Page")
 
     Column.get_cell_context_data = localised_cell_context
     InspectView.get_field_display_value = localised_field_display_value
