@@ -136,6 +136,9 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 # the JavaScript catalogue too). website/tests/test_admin_chinese.py finds any string left English.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail"]
 TIME_ZONE = "Asia/Shanghai"
+# The admin shows every time in Liangping's time zone: one zone offered, so Wagtail's account page
+# has no time zone choice and nobody's admin switches to UTC (or anything else).
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 USE_I18N = True
 USE_TZ = True
 # Page translations use Wagtail's built-in localisation: a page's English version is a copy of the
