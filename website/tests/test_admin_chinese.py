@@ -447,3 +447,38 @@ def test_every_admin_page_is_in_chinese_for_every_group(client, monkeypatch):
         counts
     )
     assert leaks == [], f"{len(leaks)} English fragments in the zh-hans admin:\n" + "\n".join(leaks)
+
+
+def wagtail_js_msgids() -> list[str]:
+    """Every msgid of Wagtail's admin JavaScript (its English catalogue, the source of the strings)."""
+    from pathlib import Path
+
+    import wagtail
+
+    po = Path(wagtail.__file__).parent / "admin/locale/en/LC_MESSAGES/djangojs.po"
+    text = po.read_text(encoding="utf-8")
+    ids = []
+    for block in text.split("\n\n"):
+        match = re.search(r'^msgid ((?:".*"\n)+)', block + "\n", re.M)
+        if match:
+            msgid = "".join(re.findall(r'"(.*)"', match.group(1))).replace('\\"', '"')
+            if msgid:
+                ids.append(msgid)
+    return ids
+
+
+def test_the_admin_javascript_catalogue_is_all_chinese(client, officer):
+    """The admin's scripts (autosave, the block editor, error counts on tabs, the minimap) take
+    their text from /admin/jsi18n/: every one of Wagtail's JavaScript strings has a translation
+    there, ours (locale/wagtail/…/djangojs.po) where Wagtail's zh_Hans has none."""
+    import json
+
+    client.force_login(officer)
+    script = client.get("/admin/jsi18n/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
+    msgids = wagtail_js_msgids()
+    assert len(msgids) > 50
+    missing = [msgid for msgid in msgids if not catalog.get(msgid)]
+    assert missing == [], "Wagtail JavaScript strings without a zh-hans translation:\n" + "\n".join(missing)
+    assert catalog["Autosave in progress…"] == "正在自动保存…"
+    assert catalog["Changes have been autosaved."] == "更改已自动保存。"
