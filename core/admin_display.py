@@ -98,6 +98,23 @@ def choice_accessor(model, path: str) -> str:
     return path
 
 
+def revision_label(revision) -> str:
+    """A revision as a person reads it: its title and when it was saved, in local time."""
+    return gettext("“%(title)s”, saved %(time)s") % {
+        "title": revision.object_str,
+        "time": local_datetime(revision.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def page_permission_label(permission) -> str:
+    """Wagtail's translated description of a page permission ("发布任意页面"), by its codename."""
+    from wagtail.models.pages import PAGE_PERMISSION_TYPES
+
+    action = permission.codename.removesuffix("_page")
+    labels = {codename: long_label for codename, _short, long_label in PAGE_PERMISSION_TYPES}
+    return str(labels.get(action, permission.name))
+
+
 def localise_wagtail_admin() -> None:
     """Wrap Wagtail's listing cells, inspect values and export rows with the rules above."""
     from wagtail.admin.forms.workflows import WorkflowPageForm
@@ -105,7 +122,7 @@ def localise_wagtail_admin() -> None:
     from wagtail.admin.views.generic.models import InspectView
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
     from wagtail.coreutils import multigetattr
-    from wagtail.models import Locale
+    from wagtail.models import Locale, Revision
     from wagtail.users.forms import PagePermissionsForm
 
     if getattr(Column, "localised_display", False):
@@ -126,7 +143,10 @@ def localise_wagtail_admin() -> None:
     def localised_field_display_value(self, field_name, field):
         if field is not None and getattr(self.object, field.attname, "") is None:
             return ""  # an empty link to a document or image, not a component saying "None"
-        return display_value(field_display_value(self, field_name, field))
+        value = field_display_value(self, field_name, field)
+        if isinstance(value, Revision):  # Wagtail's str(): '"title" at 2026-12-05 07:00:36+00:00'
+            return revision_label(value)
+        return display_value(value)
 
     to_row_dict = SpreadsheetExportMixin.to_row_dict
 
@@ -154,6 +174,9 @@ def localise_wagtail_admin() -> None:
     # ("Page", untranslated, read out by screen readers).
     for form in (WorkflowPageForm, PagePermissionsForm):
         form.base_fields["page"].label = gettext_lazy("Page")
+    # ... and labels its page-permission checkboxes with Django's stored English permission names
+    # ("Wagtail core | page | Publish any page"); Wagtail's own translated descriptions instead.
+    PagePermissionsForm.base_fields["permissions"].label_from_instance = page_permission_label
 
     Column.get_cell_context_data = localised_cell_context
     InspectView.get_field_display_value = localised_field_display_value

@@ -51,6 +51,10 @@ KNOWN_ENGLISH = [
     "Dashboard",
     "Sort by",
     "Log out",
+    "Can add ",
+    "Can change ",
+    "Can delete ",
+    "Can view ",
 ]
 
 # Whole English words of the admin's own interface: a visible text node (or a placeholder,
@@ -189,6 +193,7 @@ FUNCTION_WORDS = [
     "an",
     "was",
     "by",
+    "at",
 ]
 UI_PATTERN = re.compile(
     r"(?<![\w./:#@-])(" + "|".join(UI_WORDS) + r"|(?i:" + "|".join(FUNCTION_WORDS) + r"))(?![\w/.@-])"
@@ -198,6 +203,9 @@ NAMES = re.compile(
     r"English|Wagtail|Chromium|Liangping|GS1|Digital Link|EPCIS|OpenSearch|Elasticsearch|"
     r"Markdown|JavaScript|Unicode|Django"
 )
+# A time written in UTC (Wagtail's str() of a revision, a raw datetime): the admin shows local times.
+# Checked in visible text only: hidden inputs and <time datetime="…"> are for scripts.
+UTC_TIME = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\+00:00|Z\b| UTC)")
 SKIPPED_ELEMENTS = {"script", "style", "code", "pre", "textarea", "kbd", "samp"}
 READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "aria-description")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -245,12 +253,13 @@ class VisibleText(HTMLParser):
 
 def user_text() -> re.Pattern:
     """Every text stored in the database that holds a Latin letter (English page titles, slugs,
-    codes, e-mail addresses, user names, and the permission names Django stores in English): data,
-    not interface strings, so it is taken out of a page's text before the check."""
+    codes, e-mail addresses, user names): user data, not interface, so it is taken out of a page's
+    text before the check. Permission names are not: Django stores them in English, and the admin
+    must show them translated."""
     values: set[str] = set()
     for model in apps.get_models():
         fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
-        if not fields or model._meta.app_label in ("sessions", "contenttypes"):
+        if not fields or model._meta.app_label in ("sessions", "contenttypes", "auth"):
             continue
         for row in model._default_manager.values_list(*fields):
             values.update(v.strip() for v in row if isinstance(v, str) and re.search(r"[A-Za-z]", v))
@@ -269,6 +278,7 @@ def english_in(html: str, user_data: re.Pattern) -> list[str]:
     parser.feed(html)
     for text in parser.texts:
         text = " ".join(text.split())
+        found += [f'UTC time "{m.group(0)}" in "{text[:120]}"' for m in UTC_TIME.finditer(text)]
         if not UI_PATTERN.search(text):
             continue
         cleaned = NAMES.sub(" ", user_data.sub(" ", text))
