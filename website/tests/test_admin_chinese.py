@@ -14,6 +14,7 @@ compilemessages."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from html.parser import HTMLParser
 
@@ -271,12 +272,68 @@ def user_text() -> re.Pattern:
     return re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
 
 
+JSON_SCRIPT = re.compile(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', re.S)
+LABEL_KEYS = {"label", "title", "placeholder", "heading", "help_text", "helpText", "menu_label"}
+
+
+def script_labels(html: str) -> list[str]:
+    """The labels the admin's scripts draw from JSON in the page: the sidebar menu (its items,
+    the account menu, the search box) and the block editor's definitions."""
+    labels: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in LABEL_KEYS and isinstance(value, str):
+                    labels.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for block in JSON_SCRIPT.findall(html):
+        try:
+            walk(json.loads(block))
+        except ValueError:
+            continue
+    return labels
+
+
+def page_html(response) -> str | None:
+    """The HTML a response shows: a page, or the HTML inside a chooser's JSON answer."""
+    content_type = response.get("Content-Type", "")
+    if "text/html" in content_type:
+        return response.content.decode()
+    if "json" in content_type:
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            return None
+        parts = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key == "html" and isinstance(value, str):
+                        parts.append(value)
+                    else:
+                        walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+
+        walk(data)
+        return "\n".join(parts) or None
+    return None
+
+
 def english_in(html: str, user_data: re.Pattern) -> list[str]:
     """Each English fragment on the page, with the text around it."""
     found = [f'"{k}"' for k in KNOWN_ENGLISH if k in html]
     parser = VisibleText()
     parser.feed(html)
-    for text in parser.texts:
+    for text in [*parser.texts, *script_labels(html)]:
         text = " ".join(text.split())
         found += [f'UTC time "{m.group(0)}" in "{text[:120]}"' for m in UTC_TIME.finditer(text)]
         if not UI_PATTERN.search(text):
@@ -421,15 +478,15 @@ def render_all(client, user, user_data) -> tuple[list[str], int]:
     client.force_login(user)
     for url in admin_urls(user):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        html = page_html(response) if response.status_code == 200 else None
+        if html is None:
             continue
         rendered += 1
-        html = response.content.decode()
         leaks += [f"{user.username} GET {url}: {fragment}" for fragment in english_in(html, user_data)]
         if re.search(r"/(add|create|new)/$", url):
             response = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="zh-hans")
-            if response.status_code in (200, 400) and "text/html" in response.get("Content-Type", ""):
-                html = response.content.decode()
+            html = page_html(response) if response.status_code in (200, 400) else None
+            if html is not None:
                 leaks += [f"{user.username} POST {url}: {fragment}" for fragment in english_in(html, user_data)]
     return leaks, rendered
 
