@@ -3,7 +3,7 @@ CSV/XLSX exports.
 
 - a choice shows its label, not its code ("cooperative" → 农民专业合作社, "active" → 有效);
 - a boolean shows 是/否, an empty value nothing (never True/False/None);
-- a decimal without trailing zeros ("6.000" → "6", "2.50" → "2.5");
+- a decimal without trailing zeros ("6.000" → "6", "2.50" → "2.5"), in admin forms' number boxes too;
 - a date-time in the admin's time zone (the user's Wagtail preference, else ``TIME_ZONE``,
   Asia/Shanghai), never UTC.
 
@@ -98,6 +98,19 @@ def choice_accessor(model, path: str) -> str:
     return path
 
 
+def plain_decimal_input():
+    """A number box that shows ``6`` for a stored ``6.000`` (Django's shows every decimal place)."""
+    from django import forms
+
+    class PlainDecimalInput(forms.NumberInput):
+        def format_value(self, value):
+            if isinstance(value, decimal.Decimal):
+                return plain_decimal(value)
+            return super().format_value(value)
+
+    return PlainDecimalInput
+
+
 def revision_label(revision) -> str:
     """A revision as a person reads it: its title and when it was saved, in local time."""
     return gettext("“%(title)s”, saved %(time)s") % {
@@ -117,6 +130,8 @@ def page_permission_label(permission) -> str:
 
 def localise_wagtail_admin() -> None:
     """Wrap Wagtail's listing cells, inspect values and export rows with the rules above."""
+    from django.db import models
+    from wagtail.admin.forms.models import register_form_field_override
     from wagtail.admin.forms.workflows import WorkflowPageForm
     from wagtail.admin.ui.tables import Column
     from wagtail.admin.views.generic.models import InspectView
@@ -177,6 +192,9 @@ def localise_wagtail_admin() -> None:
     # ... and labels its page-permission checkboxes with Django's stored English permission names
     # ("Wagtail core | page | Publish any page"); Wagtail's own translated descriptions instead.
     PagePermissionsForm.base_fields["permissions"].label_from_instance = page_permission_label
+
+    # Every decimal field of every admin form (Wagtail's form field overrides).
+    register_form_field_override(models.DecimalField, override={"widget": plain_decimal_input()})
 
     Column.get_cell_context_data = localised_cell_context
     InspectView.get_field_display_value = localised_field_display_value

@@ -84,3 +84,15 @@ def test_exported_times_are_in_shanghai_time_not_utc(client, officer):
     assert datetime.datetime(2025, 1, 1, 8, 30) in cells
     page = client.get("/admin/reports/site-history/").content.decode()
     assert "2025-01-01T08:30:00+08:00" in page or "2025年1月1日 08:30" in page
+
+
+def test_edit_forms_show_decimals_without_trailing_zeros(client, officer):
+    from indicators.factories import IndicatorValueFactory, PlanIndicatorFactory
+
+    indicator = PlanIndicatorFactory(target_value=Decimal("6.000"))
+    IndicatorValueFactory(indicator=indicator, year=2024, value=Decimal("2.500"))
+    client.force_login(officer)
+    html = client.get(f"/admin/snippets/indicators/planindicator/edit/{indicator.pk}/").content.decode()
+    assert 'name="target_value" value="6"' in html
+    assert 'value="2.5"' in html
+    assert "6.000" not in html and "2.500" not in html
