@@ -70,3 +70,43 @@ def test_slug_clash_on_the_promote_tab_is_shown_there_in_chinese(
     assert "about-us" in error.inner_text() and "已被" in error.inner_text()
     shoot(page, screenshot_dir, f"promote-{viewport['width']}")
     assert ContentPage.objects.get(pk=guide.pk).slug == "guide"
+
+
+def test_a_refused_status_change_on_the_registry_tab_of_a_producer_is_shown_there(
+    live_server, browser, officer, screenshot_dir
+):
+    """Our own tabbed form (a producer: 生产主体 / 联系方式 / 地理标志登记): the officer reopens a
+    closed producer on the third tab and saves from the first; the refusal is Chinese, on that tab."""
+    from gi_registry.factories import ProducerFactory
+    from gi_registry.models import Producer
+
+    producer = ProducerFactory(name="梁平区已注销测试合作社", status=Producer.Status.CLOSED)
+    page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", officer.username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    page.goto(f"{live_server.url}/admin/snippets/gi_registry/producer/edit/{producer.pk}/")
+    first_tab = page.locator("[role=tab]").first
+    registry_tab = page.locator("[role=tab]", has_text="地理标志登记")
+    registry_tab.click()
+    page.select_option("select[name=status]", Producer.Status.ACTIVE)
+    first_tab.click()
+    page.locator("button[type=submit]", has_text="保存草稿").first.click()
+    page.wait_for_load_state("networkidle")
+
+    body = page.inner_text("body")
+    assert "cannot change" not in body and "could not be" not in body
+    marker = registry_tab.locator(".w-tabs__errors")
+    assert marker.is_visible() and re.search(r"1\s*个错误", marker.inner_text())
+    assert not first_tab.locator(".w-tabs__errors").is_visible()
+    page.get_by_role("button", name="转到第一个错误").click()
+    assert registry_tab.get_attribute("aria-selected") == "true"
+    panel = "#" + registry_tab.get_attribute("id").replace("tab-label-", "tab-")
+    error = page.locator(f"{panel} .error-message").first
+    assert error.is_visible() and "已注销" in error.inner_text() and "有效" in error.inner_text()
+    shoot(page, screenshot_dir, "producer-registry-1280")
+    producer.refresh_from_db()
+    assert producer.status == Producer.Status.CLOSED
