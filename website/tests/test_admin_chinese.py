@@ -272,6 +272,12 @@ def user_text() -> re.Pattern:
     return re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
 
 
+# Chinese once seen in the wrong sense: a locale as 区域 (region) where this admin means a language,
+# and in the menus "Pages" as 分页 (pagination; right on the pagination bar's aria-label). Whole
+# labels only: 区域品牌 is a brand's name.
+WRONG_CHINESE = {"区域", "区域:", "区域：", "区域设置", "Wagtail 区域设置"}
+WRONG_IN_MENUS = {"分页"}
+
 JSON_SCRIPT = re.compile(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', re.S)
 LABEL_KEYS = {"label", "title", "placeholder", "heading", "help_text", "helpText", "menu_label"}
 
@@ -333,8 +339,12 @@ def english_in(html: str, user_data: re.Pattern) -> list[str]:
     found = [f'"{k}"' for k in KNOWN_ENGLISH if k in html]
     parser = VisibleText()
     parser.feed(html)
-    for text in [*parser.texts, *script_labels(html)]:
+    menus = script_labels(html)
+    found += [f'wrong Chinese "{label}" in a menu' for label in menus if label in WRONG_IN_MENUS]
+    for text in [*parser.texts, *menus]:
         text = " ".join(text.split())
+        if text in WRONG_CHINESE:
+            found.append(f'wrong Chinese "{text}"')
         found += [f'UTC time "{m.group(0)}" in "{text[:120]}"' for m in UTC_TIME.finditer(text)]
         if not UI_PATTERN.search(text):
             continue
