@@ -149,6 +149,7 @@ class AdminSearchViewSetMixin:
     view class takes ``AdminSearchIndexMixin``.)"""
 
     search_backend_name = None
+    inspect_view_fields_exclude = ["search_text"]  # the search column is machinery, not a fact to read
     chooser_per_page = 25
     chooser_columns: tuple[str, ...] = ()
 

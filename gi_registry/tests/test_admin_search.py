@@ -252,6 +252,23 @@ def test_brand_editor_choosers_find_nothing(client, brand_editor, records, model
         assert client.get(reverse(f"{namespace}:chosen", args=[records[key].pk])).status_code in (403, 404)
 
 
+@pytest.mark.parametrize("name", ["producer", "authorisation", "batch", "gi"])
+def test_inspect_views_do_not_show_the_search_column(client, officer, records, name):
+    """The search text (pinyin, initials, compacted codes) is machinery: an inspect view lists the
+    record's facts, not it."""
+    record = records[
+        {"producer": "own", "authorisation": "own_auth", "batch": "own_batch", "event": "own_event", "gi": "jinyou"}[
+            name
+        ]
+    ]
+    client.force_login(officer)
+    response = client.get(reverse(type(record).snippet_viewset.get_url_name("inspect"), args=[record.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert record.search_text not in page
+    assert "chuanxi" not in page and "ljsjy" not in page
+
+
 def test_chooser_shows_25_to_a_page_the_count_and_identifying_columns(client, officer, records):
     for n in range(30):
         ProducerFactory(name=f"梁平区测试镇翻页专业合作社{n:02d}")

@@ -230,6 +230,7 @@ class VisibleText(HTMLParser):
             tag in SKIPPED_ELEMENTS
             or "hidden" in attributes
             or attributes.get("translate") == "no"
+            or (attributes.get("lang") or "").startswith("en")  # content marked English (an English title)
             or attributes.get("type") == "hidden"
         )
         if not (unseen or self.skipping()):
