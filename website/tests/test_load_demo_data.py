@@ -19,6 +19,7 @@ from core.demo import demo_steps, home_page
 from gi_registry import demo
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
+from gi_registry.trace import demo as trace_demo
 from gi_registry.validators import validate_credit_code
 from indicators import demo as indicator_demo
 from website import demo as website_demo
@@ -65,6 +66,7 @@ class LoadedDemoData(TestCase):
             + len(demo.PRODUCERS)
             + len(demo.AUTHORISATIONS)
             + len(demo.STANDARDS)
+            + len(trace_demo.BATCHES)  # with their events, codes, scans and the withdrawal
             + 1  # the brand index page (brands/demo.py)
             + len(brand_demo.BRANDS)
             + len(website_demo.FAMILY_PAGES)
@@ -92,7 +94,7 @@ class LoadedDemoData(TestCase):
     def test_the_summary_by_app_with_verbosity_2(self):
         output = run_command(verbosity=2)
         self.assertEqual(summary(output), (0, 0, sum(self.first_run)))
-        for label in ("gi_registry", "website", "brands", "indicators"):
+        for label in ("gi_registry", "trace", "website", "brands", "indicators"):
             with self.subTest(app=label):
                 self.assertRegex(output, rf"(?m)^  {label}: 0 created, 0 updated, \d+ unchanged$")
 
