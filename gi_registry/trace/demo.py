@@ -46,6 +46,7 @@ from .models import Batch, Scan, TraceCode, TraceEvent
 from .scans import ScanLog, ScanRecord, coarse_origin, suspicious_origins, suspicious_scans
 
 GENUINE, SUSPICIOUS, WITHDRAWN, UNKNOWN = "genuine", "suspicious", "withdrawn", "unknown"
+VERDICT_ORDER = (GENUINE, SUSPICIOUS, WITHDRAWN, UNKNOWN)
 
 #: A code-shaped string (20 base32 characters) that no key signs: the "forged" demo code.
 FORGED_CODE = "DEMOXFAKEXCODEX2345X"
