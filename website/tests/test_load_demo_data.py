@@ -239,9 +239,15 @@ def test_each_app_s_demo_module_is_found_and_its_steps_run_by_stage():
     steps = demo_steps()
     orders = [step.order for _label, step in steps]
     assert orders == sorted(orders)
-    assert list(dict.fromkeys(label for label, _step in steps)) == ["gi_registry", "website", "brands", "indicators"]
+    assert list(dict.fromkeys(label for label, _step in steps)) == [
+        "gi_registry",
+        "trace",
+        "website",
+        "brands",
+        "indicators",
+    ]
     names = [f"{label}.{step.load.__name__}" for label, step in steps]
     # the registry before any page; the English home before other English pages; links last
-    assert names[:3] == ["gi_registry.load", "website.load_home_page", "brands.load"]
+    assert names[:4] == ["gi_registry.load", "trace.load", "website.load_home_page", "brands.load"]
     assert names.index("website.translate_home_page") < names.index("brands.translate")
     assert names[-2:] == ["website.load_site_settings", "website.load_site_record"]
