@@ -134,7 +134,7 @@ def load_batch(producer, authorisation, lot, product, harvest, boxes, grade, cou
             lot_number=lot,
             product_name=product,
             production_date=harvest,
-            plot="礼让镇川西村3组柚园",
+            plot="川西村3组柚园",
             quantity=Decimal(boxes),
             unit=Batch.Unit.BOX,
             grade=grade,
