@@ -6,6 +6,7 @@ import io
 import os
 from unittest import mock
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -17,6 +18,8 @@ from core.demo import load_demo_data
 from gi_registry.factories import AuthorisationFactory
 from gi_registry.setup import PRODUCERS
 from gi_registry.trace import demo, signing
+from gi_registry.trace.factories import BatchFactory
+from gi_registry.trace.issuance import IssuanceError, issue_codes
 from gi_registry.trace.models import Batch, Scan, TraceCode, TraceEvent
 from gi_registry.trace.scans import ScanLog, ScanRecord
 
@@ -161,3 +164,21 @@ class DemoCodes(TestCase):
         guessed = self.client.get(f"/admin/trace/batch/{self.batch(demo.GENUINE).pk}/", follow=True)
         self.assertNotContains(guessed, "CX2611-01")  # refused (redirected away), nothing shown
         self.assertNotEqual(guessed.redirect_chain, [])
+
+
+@pytest.mark.django_db
+def test_given_serials_still_go_through_the_issuance_rules():
+    """The demo passes its serials to the real service: validity and quota still hold, bad serials
+    are refused before anything is written, and without them serials stay random."""
+    batch = BatchFactory(authorisation=AuthorisationFactory(yearly_quota=3))
+    serials = [demo.demo_serial("TEST-LOT", i) for i in range(4)]
+    with pytest.raises(IssuanceError):
+        issue_codes(batch, 4, serials=serials)
+    for count, bad in ((3, serials[:2]), (2, [serials[0], serials[0]]), (1, ["not hex at all!"])):
+        with pytest.raises(ValueError):
+            issue_codes(batch, count, serials=bad)
+    assert not TraceCode.objects.exists()
+    codes = issue_codes(batch, 2, serials=serials[:2])
+    assert [c.serial for c in codes] == serials[:2]
+    assert all(signing.verify(c.printed_code).serial_hex == c.serial for c in codes)
+    assert issue_codes(batch, 1)[0].serial not in serials  # random again
