@@ -122,6 +122,10 @@ def load(run: DemoRun) -> None:
         run.record("trace batches", lot, outcome, position, len(BATCHES))
     if changed:
         bump_version()  # the home page's "try a demo code" links depend on these batches
+    if run.verbosity:
+        run.end_section()
+        for verdict, code in demo_codes().items():
+            run.stdout.write(f"    demo code, {verdict}: /t/{code}")
 
 
 def load_batch(producer, authorisation, lot, product, harvest, boxes, grade, count, verdict) -> Outcome:

@@ -95,6 +95,13 @@ class DemoCodes(TestCase):
                 self.assertContains(response, word, status_code=status)
         self.assertIsNone(signing.verify(codes["unknown"]))  # forged: fails the signature
 
+    def test_the_command_prints_the_demo_codes(self):
+        out = io.StringIO()
+        with mock.patch.dict(os.environ, {"DEMO_USERS": "1"}):
+            load_demo_data(out, io.StringIO(), verbosity=1, app_labels=["trace"])
+        for verdict, code in demo.demo_codes().items():
+            self.assertIn(f"demo code, {verdict}: /t/{code}", out.getvalue())
+
     def test_the_codes_are_stable(self):
         """Derived from the lot, not drawn at random: the same key prints the same demo codes."""
         codes = demo.demo_codes()
