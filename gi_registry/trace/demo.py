@@ -2,7 +2,7 @@
 
 A real box for every verdict, all for the demo producer account's cooperative
 (``gi_registry.demo.DEMO_PRODUCER_ACCOUNT_FOR``, 梁平区礼让镇川西柚子专业合作社) under its
-authorisation in force (LPGI-2025-0002), so the ``producer`` account sees them in the admin:
+authorisation in force (``demo_authorisation_number``), so the ``producer`` account sees them in the admin:
 
 * three batches of 梁平柚 (``BATCHES``), each with its trace events (harvest, inspection with
   structured results as the batch form stores them, packing, shipping);

@@ -149,7 +149,7 @@ class DemoCodes(TestCase):
         genuine = self.batch(demo.GENUINE)
         codes = self.client.get(f"/admin/trace/batch/{genuine.pk}/")
         self.assertEqual(codes.status_code, 200)
-        self.assertContains(codes, "LPGI-2025-0002")
+        self.assertContains(codes, demo.demo_authorisation_number())
         self.assertContains(codes, "<td>12</td><td>12</td>", html=False)  # one issuance: 12 codes, 12 valid
         csv = self.client.get(f"/admin/trace/batch/{genuine.pk}/codes.csv")
         self.assertEqual(csv.status_code, 200)
