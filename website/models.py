@@ -30,6 +30,8 @@ from core.i18n import (
 )
 from core.ratelimit import hit
 from gi_registry import services
+from gi_registry.trace import demo as trace_demo
+from gi_registry.trace import signing
 
 from .site_paths import is_site_path
 
@@ -66,6 +68,11 @@ class HomePage(LocalizedPageMixin, Page):
             news_index=localize([news_index])[0] if news_index else None,
             latest_announcements=localize(news_index.announcements()[:3]) if news_index else [],
         )
+        # only while the demo data is loaded: one code per verdict to try (one query)
+        context["demo_codes"] = [
+            (verdict, code, signing.display(code)) for verdict, code in trace_demo.demo_codes().items()
+        ]
+        context["demo_codes"].sort(key=lambda item: trace_demo.VERDICT_ORDER.index(item[0]))
         return context
 
 

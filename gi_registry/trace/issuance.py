@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,15 +70,25 @@ def issue_codes(
     user=None,
     *,
     progress: Callable[[int], None] | None = None,
+    serials: Sequence[str] | None = None,
 ) -> list[TraceCode]:
     """Issue ``count`` codes for ``batch``; raises ``IssuanceError`` and issues nothing if refused.
 
     ``progress`` is called with the number of codes written so far (for command-line progress).
+    ``serials`` (16 hex digits each, ``count`` of them, in order) replaces the random serials: only
+    the demo data (``gi_registry.trace.demo``) passes them, so that its printed codes are the same
+    on every machine with the same key; real codes are always random.
     """
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         raise IssuanceError(_("Ask for at least one code."))
     if count > MAX_CODES_PER_CALL:
         raise IssuanceError(_("At most %(max)d codes can be issued at once.") % {"max": MAX_CODES_PER_CALL})
+    if serials is not None and (
+        len(set(serials)) != count
+        or len(serials) != count
+        or any(len(s) != 2 * signing.SERIAL_BYTES or s.strip("0123456789abcdef") for s in serials)
+    ):
+        raise ValueError("serials: exactly `count` distinct serials of 16 hex digits")
     key = signing.signing_key()  # fails loudly (ImproperlyConfigured) before anything is written
     try:
         labels.base_url()  # codes that could only be printed with an http or loopback address: none
@@ -104,7 +114,7 @@ def issue_codes(
         now = timezone.now()
         codes = [
             TraceCode(batch_id=batch.pk, serial=serial, key_id=key.kid, issued_at=now, issued_by=user)
-            for serial in new_serials(count)
+            for serial in (serials if serials is not None else new_serials(count))
         ]
         for start in range(0, len(codes), BULK_SIZE):
             # A clash with an existing serial (chance ~ n·N/2⁶⁴) violates the unique constraint and

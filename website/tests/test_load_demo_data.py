@@ -20,6 +20,7 @@ from core.demo import demo_steps, home_page
 from gi_registry import demo
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
+from gi_registry.trace import demo as trace_demo
 from gi_registry.validators import validate_credit_code
 from indicators import demo as indicator_demo
 from website import demo as website_demo
@@ -66,6 +67,7 @@ class LoadedDemoData(TestCase):
             + len(demo.PRODUCERS)
             + len(demo.AUTHORISATIONS)
             + len(demo.STANDARDS)
+            + len(trace_demo.BATCHES)  # with their events, codes, scans and the withdrawal
             + 1  # the brand index page (brands/demo.py)
             + len(brand_demo.BRANDS)
             + len(website_demo.FAMILY_PAGES)
@@ -97,7 +99,7 @@ class LoadedDemoData(TestCase):
     def test_the_summary_by_app_with_verbosity_2(self):
         output = run_command(verbosity=2)
         self.assertEqual(summary(output), (0, 0, sum(self.first_run)))
-        for label in ("gi_registry", "website", "brands", "indicators"):
+        for label in ("gi_registry", "trace", "website", "brands", "indicators"):
             with self.subTest(app=label):
                 self.assertRegex(output, rf"(?m)^  {label}: 0 created, 0 updated, \d+ unchanged$")
 
@@ -271,9 +273,15 @@ def test_each_app_s_demo_module_is_found_and_its_steps_run_by_stage():
     steps = demo_steps()
     orders = [step.order for _label, step in steps]
     assert orders == sorted(orders)
-    assert list(dict.fromkeys(label for label, _step in steps)) == ["gi_registry", "website", "brands", "indicators"]
+    assert list(dict.fromkeys(label for label, _step in steps)) == [
+        "gi_registry",
+        "trace",
+        "website",
+        "brands",
+        "indicators",
+    ]
     names = [f"{label}.{step.load.__name__}" for label, step in steps]
     # the registry before any page; the English home before other English pages; links last
-    assert names[:3] == ["gi_registry.load", "website.load_home_page", "brands.load"]
+    assert names[:4] == ["gi_registry.load", "trace.load", "website.load_home_page", "brands.load"]
     assert names.index("website.translate_home_page") < names.index("brands.translate")
     assert names[-2:] == ["website.load_site_settings", "website.load_site_record"]
