@@ -21,3 +21,12 @@ class TraceViewSetGroup(SnippetViewSetGroup):
 
 register_snippet(TraceViewSetGroup)
 hooks.register("register_bulk_action", WithdrawBatchesBulkAction)
+
+
+@hooks.register("register_log_actions")
+def register_certificate_actions(actions):
+    actions.register_action(
+        "trace.certificate.supersede",
+        _("Superseded by a new certificate"),
+        _("Compliance certificate superseded by a new one"),
+    )
