@@ -223,7 +223,7 @@ def _draw(pdf, cert: ComplianceCertificate, x: float, y: float, w: float, h: flo
     top = y + h - pad
     pdf.setFont(font, unit * 1.6)
     pdf.drawCentredString(x + w / 2, top - unit * 1.6, QR_CAPTION)
-    cursor = top - unit * 1.6 - unit * 1.2
+    cursor = top - unit * 1.6 - unit * 1.9
     qr_size = min(w * 0.3, h * 0.32)
     text_w = w - 2 * pad - qr_size - 2 * MM
     rows = [
@@ -242,7 +242,7 @@ def _draw(pdf, cert: ComplianceCertificate, x: float, y: float, w: float, h: flo
             cursor -= unit * 1.35
     # QR symbol and its caption at the top right, below the title
     qx = x + w - pad - qr_size
-    qy = top - unit * 2.6 - qr_size
+    qy = top - unit * 3.2 - qr_size
     _qr(pdf, certificate_url(cert), qx, qy, qr_size)
     pdf.setFont(font, unit * 0.8)
     pdf.drawCentredString(qx + qr_size / 2, qy - unit * 0.9, QR_CAPTION)
@@ -251,14 +251,33 @@ def _draw(pdf, cert: ComplianceCertificate, x: float, y: float, w: float, h: flo
     for line in labels.wrap("我承诺对生产销售的食用农产品：" + cert.commitment + "。", font, unit * 0.95, w - 2 * pad):
         pdf.drawString(x + pad, cursor, line)
         cursor -= unit * 1.25
+    # the basis: a box per option, ticked (two strokes) when chosen; the font has no ☑ glyph
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     chosen = set(cert.basis)
-    marks = "  ".join(
-        ("☑" if key in chosen else "☐") + str(label).split("(")[-1].rstrip(")")
-        for key, label in ComplianceCertificate.Basis.choices
-    )
-    for line in labels.wrap("承诺依据：" + marks, font, unit * 0.95, w - 2 * pad):
-        pdf.drawString(x + pad, cursor, line)
-        cursor -= unit * 1.25
+    size = unit * 0.95
+    label = "承诺依据："
+    pdf.drawString(x + pad, cursor, label)
+    bx = x + pad + stringWidth(label, font, size)
+    box = size * 0.85
+    for key, text in ComplianceCertificate.Basis.choices:
+        name = str(text).split("(")[-1].rstrip(")")
+        width = box + size * 0.3 + stringWidth(name, font, size) + size * 0.8
+        if bx + width > x + w - pad:
+            cursor -= unit * 1.3
+            bx = x + pad + stringWidth(label, font, size)
+        pdf.setLineWidth(0.5)
+        pdf.rect(bx, cursor - size * 0.1, box, box)
+        if key in chosen:
+            pdf.setLineWidth(1)
+            tick = pdf.beginPath()
+            tick.moveTo(bx + box * 0.18, cursor - size * 0.1 + box * 0.5)
+            tick.lineTo(bx + box * 0.42, cursor - size * 0.1 + box * 0.2)
+            tick.lineTo(bx + box * 0.85, cursor - size * 0.1 + box * 0.85)
+            pdf.drawPath(tick, stroke=1, fill=0)
+        pdf.drawString(bx + box + size * 0.3, cursor, name)
+        bx += width
+    cursor -= unit * 1.3
     pdf.setFont(font, unit)
     sign_y = y + pad
     pdf.drawString(x + pad, sign_y, f"生产者盖章或签名：{cert.signatory}")
@@ -278,7 +297,7 @@ def certificate_pdf(cert: ComplianceCertificate, size: str = "a6", copies: int =
         pdf = canvas.Canvas(out, pagesize=A6, pageCompression=1, initialFontName=font, initialFontSize=8)
         pdf.setTitle(QR_CAPTION)
         margin = 5 * MM
-        _draw(pdf, cert, margin, margin, A6[0] - 2 * margin, A6[1] - 2 * margin, 9)
+        _draw(pdf, cert, margin, margin, A6[0] - 2 * margin, A6[1] - 2 * margin, 10)
     elif size == "sheet":
         pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=8)
         pdf.setTitle(QR_CAPTION)
