@@ -5,6 +5,8 @@ months (``ComplianceCertificate.is_retained``)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -75,6 +77,8 @@ class CertificateView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView)
             initial = certificates.prefill(self.batch)
             if current is not None:
                 initial.update({f: getattr(current, f) for f in CertificateForm.Meta.fields if f != "issue_date"})
+            if initial.get("quantity") is not None:  # 1200, not 1200.00
+                initial["quantity"] = format(Decimal(str(initial["quantity"])).normalize(), "f")
             kwargs["form"] = CertificateForm(initial=initial)
         history = (
             ModelLogEntry.objects.filter(
