@@ -183,6 +183,17 @@ def supersede_certificate(old: ComplianceCertificate, user, **fields) -> Complia
     return new
 
 
+@transaction.atomic
+def issue_or_supersede(batch: Batch, user, **fields) -> ComplianceCertificate:
+    """The batch's first certificate, or one that supersedes its current one. The batch row is
+    locked first, so two issues at once cannot leave the batch with two current certificates."""
+    Batch.objects.select_for_update().filter(pk=batch.pk).first()
+    current = current_certificate(batch)
+    if current is None:
+        return issue_certificate(batch, user, **fields)
+    return supersede_certificate(current, user, **fields)
+
+
 def current_certificate(batch: Batch) -> ComplianceCertificate | None:
     return batch.certificates.current().order_by("-issued_at", "-pk").first()
 

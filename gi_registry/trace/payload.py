@@ -111,6 +111,10 @@ def batch_payload(batch: Batch, request=None) -> dict:
             "grade": batch.grade,
             "withdrawn_at": _iso(batch.status_changed_at) if batch.status != Batch.Status.ACTIVE else None,
             "withdrawal_reason": batch.status_reason if batch.status != Batch.Status.ACTIVE else "",
+            # the current compliance certificate's public page (承诺达标合格证), if one was issued
+            "certificate_url": _abs(request, reverse("trace:certificate", args=[token]))
+            if (token := getattr(batch, "certificate_token", None))
+            else None,
         },
         "producer": {
             "name": producer.name,

@@ -106,12 +106,8 @@ class CertificateView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView)
         form = CertificateForm(request.POST)
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in CertificateForm.Meta.fields}
-            current = certificates.current_certificate(self.batch)
             try:
-                if current is None:
-                    cert = certificates.issue_certificate(self.batch, request.user, **data)
-                else:
-                    cert = certificates.supersede_certificate(current, request.user, **data)
+                cert = certificates.issue_or_supersede(self.batch, request.user, **data)
             except ValidationError as error:
                 for field, errors in getattr(error, "message_dict", {"__all__": error.messages}).items():
                     form.add_error(field if field in form.fields else None, errors)

@@ -154,6 +154,8 @@ def test_every_code_of_the_batch_links_to_the_current_certificate(client):
     for code in codes:
         text = client.get(f"/t/{code.printed_code}").content.decode()
         assert reverse("trace:certificate", args=[first.token]) in text
+    data = client.get(f"/api/v1/trace/{codes[0].printed_code}").json()
+    assert data["batch"]["certificate_url"].endswith(reverse("trace:certificate", args=[first.token]))
     english = client.get(f"/en/t/{codes[1].printed_code}").content.decode()
     assert reverse("trace:certificate_en", args=[first.token]) in english
     second = certificates.supersede_certificate(first, None, **{**form_data(batch), "issue_date": first.issue_date})
