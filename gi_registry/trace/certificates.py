@@ -47,10 +47,11 @@ PROCESSED_WORDS = (
 LIVE_WORDS = ("活",)
 FRESH_WORDS = ("鲜",)
 
-FRESH_FRUIT, FRESH_VEGETABLE, LIVE_ANIMAL, PROCESSED, GRAIN, UNKNOWN = (
+FRESH_FRUIT, FRESH_VEGETABLE, LIVE_ANIMAL, FRESH_MEAT, PROCESSED, GRAIN, UNKNOWN = (
     "fresh_fruit",
     "fresh_vegetable",
     "live_animal",
+    "fresh_meat",
     "processed",
     "grain",
     "unknown",
@@ -87,7 +88,7 @@ def product_type(batch: Batch) -> str:
         if any(word in name for word in LIVE_WORDS):
             return LIVE_ANIMAL if family in ("duck", "other") else FAMILY_LIVE.get(family, UNKNOWN)
         if any(word in name for word in FRESH_WORDS):
-            return FAMILY_LIVE.get(family, UNKNOWN) if family != "duck" else PROCESSED
+            return FRESH_MEAT if family in ("duck", "other") else FAMILY_LIVE.get(family, UNKNOWN)
     if family == "other" and "活" in (gi.goods or ""):
         return LIVE_ANIMAL
     return FAMILY_DEFAULT.get(family, UNKNOWN)
@@ -97,7 +98,8 @@ def certificate_requirement(batch: Batch) -> Requirement:
     """Whether a batch needs a compliance certificate, and why, by its product family and type.
 
     Rule relied on: 农业农村部令2025年第4号 (in force 2026-02-01, read in secondary sources): fresh
-    fruit (梁平柚), fresh vegetables (bamboo shoots) and live livestock and poultry need one;
+    fruit (梁平柚), fresh vegetables (bamboo shoots), live livestock and poultry and their fresh
+    (unprocessed) meat need one;
     processed foods (张鸭子 braised duck, 豆筋 and 豆干) do not, nor do grains, which are not among
     the listed categories. A product that cannot be placed is reported as such, with the advice
     to issue one when in doubt.
@@ -109,6 +111,8 @@ def certificate_requirement(batch: Batch) -> Requirement:
         return Requirement(True, kind, _("Fresh vegetables (such as bamboo shoots) are listed by the rule."))
     if kind == LIVE_ANIMAL:
         return Requirement(True, kind, _("Live livestock and poultry are listed by the rule."))
+    if kind == FRESH_MEAT:
+        return Requirement(True, kind, _("Fresh (unprocessed) meat of livestock and poultry is listed by the rule."))
     if kind == PROCESSED:
         return Requirement(
             False, kind, _("A processed food is not an edible farm product under the rule; no certificate is required.")

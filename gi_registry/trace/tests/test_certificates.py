@@ -43,6 +43,7 @@ def issue(batch, user=None, **overrides):
         ("duck", "梁平张鸭子", "", "", False, certificates.PROCESSED),
         ("duck", "梁平张鸭子", "卤鸭 整只", "", False, certificates.PROCESSED),
         ("duck", "梁平麻鸭", "活麻鸭", "", True, certificates.LIVE_ANIMAL),
+        ("duck", "梁平张鸭子", "冷鲜麻鸭", "", True, certificates.FRESH_MEAT),
         ("beans", "梁平豆筋", "", "", False, certificates.PROCESSED),
         ("beans", "梁平豆干", "五香豆干", "", False, certificates.PROCESSED),
         ("rice", "梁平大米", "", "", False, certificates.GRAIN),
