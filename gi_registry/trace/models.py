@@ -478,3 +478,162 @@ class LabelJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+#: The producer's commitment printed on every certificate (农业农村部令2025年第4号, 第十条 as read in
+#: secondary sources): the four promises, word for word.
+CERTIFICATE_COMMITMENT = (
+    "不使用禁限用农药兽药、不使用非法添加物、遵守农药安全间隔期和兽药休药期规定、"
+    "销售的食用农产品符合农药兽药残留食品安全国家强制性标准"
+)
+#: How long a certificate is kept unchanged (the rule: records kept at least six months).
+CERTIFICATE_RETENTION_MONTHS = 6
+
+
+def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """``moment`` ``months`` calendar months later (31 August + 6 months = 28/29 February)."""
+    import calendar
+
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def certificate_token() -> str:
+    """32 hex digits from ``secrets``: the certificate's public address, unguessable. Upper-cased in
+    the printed QR symbol (alphanumeric mode), matched without regard to case."""
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+def validate_certificate_basis(value) -> None:
+    choices = {key for key, _label in ComplianceCertificate.Basis.choices}
+    if not isinstance(value, list) or not value or not set(value) <= choices:
+        raise ValidationError(_("Choose at least one basis for the commitment."))
+
+
+class CertificateRetained(ValidationError):
+    """A certificate inside its six-month retention was to be changed or deleted."""
+
+
+class ComplianceCertificateQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(superseded_by__isnull=True)
+
+    def delete(self):
+        cutoff = add_months(timezone.now(), -CERTIFICATE_RETENTION_MONTHS)
+        if self.filter(issued_at__gt=cutoff).exists():
+            raise CertificateRetained(
+                _("A compliance certificate is kept for six months and cannot be deleted before then.")
+            )
+        return super().delete()
+
+    def update(self, **kwargs):
+        if set(kwargs) - ComplianceCertificate.SUPERSEDE_FIELDS:
+            raise CertificateRetained(_("A compliance certificate cannot be changed; issue a new one to supersede it."))
+        return super().update(**kwargs)
+
+
+class ComplianceCertificate(models.Model):
+    """A compliance certificate (承诺达标合格证) for a batch, as issued: never changed afterwards.
+
+    Kept at least ``CERTIFICATE_RETENTION_MONTHS`` months: before then it cannot be deleted (model,
+    queryset and admin refuse), and it is never edited; a correction is a new certificate that
+    supersedes it (``superseded_by`` on the old one). Issue and supersede through
+    ``gi_registry.trace.certificates``, which also writes the admin history.
+    """
+
+    class Basis(models.TextChoices):
+        COMMISSIONED_TEST = "commissioned_test", _("Commissioned test (委托检测)")
+        SELF_TEST = "self_test", _("Own test (自我检测)")
+        QUALITY_CONTROL = "quality_control", _("Internal quality control (内部质量控制)")
+        SELF_COMMITMENT = "self_commitment", _("Own commitment (自我承诺)")
+
+    #: the only fields written after issue: the link to the certificate that replaced it
+    SUPERSEDE_FIELDS = frozenset({"superseded_by", "superseded_at", "superseded_by_id"})
+
+    batch = models.ForeignKey(Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="certificates")
+    token = models.CharField(_("public token"), max_length=32, unique=True, default=certificate_token, editable=False)
+    product_name = models.CharField(_("product name"), max_length=100)
+    quantity = models.DecimalField(_("quantity or weight"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=8, choices=Batch.Unit.choices, default=Batch.Unit.KG)
+    producer_name = models.CharField(_("producer"), max_length=150)
+    producer_contact = models.CharField(_("contact"), max_length=60)
+    origin = models.CharField(_("origin"), max_length=150)
+    issue_date = models.DateField(_("issue date"))
+    commitment = models.TextField(_("commitment"), default=CERTIFICATE_COMMITMENT, editable=False)
+    basis = models.JSONField(_("basis of the commitment"), validators=[validate_certificate_basis])
+    signatory = models.CharField(
+        _("signed by"), max_length=50, help_text=_("The person who signs the certificate for the producer.")
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+    superseded_by = models.OneToOneField(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+        editable=False,
+    )
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = ComplianceCertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("compliance certificate")
+        verbose_name_plural = _("compliance certificates")
+        indexes = [models.Index(fields=["batch", "superseded_by"], name="trace_cert_batch_current")]
+
+    def __str__(self) -> str:
+        return f"{self.product_name} · {self.issue_date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or set(fields) - self.SUPERSEDE_FIELDS:
+                raise CertificateRetained(
+                    _("A compliance certificate cannot be changed; issue a new one to supersede it.")
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_retained:
+            raise CertificateRetained(
+                _("A compliance certificate is kept for six months and cannot be deleted before then.")
+            )
+        return super().delete(*args, **kwargs)
+
+    @property
+    def retained_until(self) -> datetime.datetime:
+        return add_months(self.issued_at, CERTIFICATE_RETENTION_MONTHS)
+
+    @property
+    def is_retained(self) -> bool:
+        return timezone.now() < self.retained_until
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_by_id is None
+
+    def basis_labels(self) -> list[str]:
+        labels = dict(self.Basis.choices)
+        return [str(labels[key]) for key in self.basis if key in labels]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.quantity is not None and self.quantity <= 0:
+            raise ValidationError({"quantity": _("The quantity must be more than zero.")})
+        if self.issue_date and self.issue_date > timezone.localdate():
+            raise ValidationError({"issue_date": _("The issue date cannot be in the future.")})

@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from core.origin import absolute_url
 
-from .models import Batch
+from .models import Batch, ComplianceCertificate
 
 if TYPE_CHECKING:
     from .verdicts import Resolution
@@ -25,16 +26,23 @@ DETAILS_CACHE_SECONDS = 60
 
 
 def full_batch(batch_id: int) -> tuple[Batch, list]:
-    """A batch with everything the trace page shows, and its events, in two queries."""
-    batch = Batch.objects.select_related(
-        "producer__township",
-        "authorisation__geographical_indication__product_family",
-        "authorisation__producer",  # Authorisation.is_valid_on reads the producer's status
-        "authorisation__certificate",
-        "standard",
-        "inspection_report",
-        "photo",
-    ).get(pk=batch_id)
+    """A batch with everything the trace page shows, and its events, in two queries. The token of
+    its current compliance certificate comes in the batch's query (an indexed subquery,
+    ``trace_cert_batch_current``), as ``certificate_token`` (``None`` without one)."""
+    current = ComplianceCertificate.objects.filter(batch=OuterRef("pk"), superseded_by__isnull=True)
+    batch = (
+        Batch.objects.annotate(certificate_token=Subquery(current.order_by("-issued_at", "-pk").values("token")[:1]))
+        .select_related(
+            "producer__township",
+            "authorisation__geographical_indication__product_family",
+            "authorisation__producer",  # Authorisation.is_valid_on reads the producer's status
+            "authorisation__certificate",
+            "standard",
+            "inspection_report",
+            "photo",
+        )
+        .get(pk=batch_id)
+    )
     return batch, list(batch.events.all())
 
 
@@ -103,6 +111,10 @@ def batch_payload(batch: Batch, request=None) -> dict:
             "grade": batch.grade,
             "withdrawn_at": _iso(batch.status_changed_at) if batch.status != Batch.Status.ACTIVE else None,
             "withdrawal_reason": batch.status_reason if batch.status != Batch.Status.ACTIVE else "",
+            # the current compliance certificate's public page (承诺达标合格证), if one was issued
+            "certificate_url": _abs(request, reverse("trace:certificate", args=[token]))
+            if (token := getattr(batch, "certificate_token", None))
+            else None,
         },
         "producer": {
             "name": producer.name,

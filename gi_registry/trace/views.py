@@ -193,3 +193,47 @@ def verdict_title(resolution: resolver.Resolution) -> str:
         resolver.WITHDRAWN: pgettext("trace verdict", "Withdrawn"),
         resolver.UNKNOWN: _("Not a registered code"),
     }[verdict]
+
+
+@require_safe
+def certificate_page(request, token: str):
+    """A compliance certificate's public page (the QR symbol on the certificate opens it), with
+    the certificate that replaced it, if any. The token is matched without regard to case."""
+    from django.http import Http404
+
+    from .certificates import certificate_url
+    from .models import ComplianceCertificate
+
+    token = token.lower()
+    if len(token) != 32:
+        raise Http404
+    try:
+        cert = ComplianceCertificate.objects.select_related(
+            "batch__producer", "batch__authorisation__geographical_indication", "superseded_by"
+        ).get(token=token)
+    except ComplianceCertificate.DoesNotExist:
+        raise Http404 from None
+    english = (get_language() or "").startswith("en")
+    switch = {
+        "url": reverse("trace:certificate" if english else "trace:certificate_en", args=[cert.token]),
+        "code": "zh-hans" if english else "en",
+        "name": "简体中文" if english else "English",
+    }
+    response = render(
+        request,
+        "gi_registry/trace/certificate_page.html",
+        {
+            "cert": cert,
+            "batch": cert.batch,
+            "lang_switch": switch,
+            "page_url": absolute_url(request.path),
+            "qr_url": certificate_url(cert),
+            "replacement_url": reverse(
+                "trace:certificate_en" if english else "trace:certificate", args=[cert.superseded_by.token]
+            )
+            if cert.superseded_by_id
+            else "",
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

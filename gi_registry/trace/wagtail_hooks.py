@@ -24,3 +24,12 @@ class TraceViewSetGroup(SnippetViewSetGroup):
 register_snippet(TraceViewSetGroup)
 hooks.register("register_bulk_action", WithdrawBatchesBulkAction)
 register_search_area(Batch, "tag", 150)  # the sidebar search finds batches by lot, product, producer
+
+
+@hooks.register("register_log_actions")
+def register_certificate_actions(actions):
+    actions.register_action(
+        "trace.certificate.supersede",
+        _("Superseded by a new certificate"),
+        _("Compliance certificate superseded by a new one"),
+    )

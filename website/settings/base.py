@@ -266,6 +266,9 @@ PAGE_CACHE_EXCLUDE = [
     "/t/",
     "/T/",
     "/en/t/",
+    "/c/",  # compliance certificates: a superseded one must say so at once
+    "/C/",
+    "/en/c/",
     "/api/v1/trace",
     "/01/",
     "/search",

@@ -30,6 +30,7 @@ from .batch_views import (
     LabelJobView,
     WithdrawBatchView,
 )
+from .certificates import CertificateDeleteView, CertificatePdfView, CertificateView
 from .forms import BatchForm, TraceEventForm
 from .policies import batch_policy, event_policy
 from .scan_dashboard import ScanDashboardMenuItem, ScanDashboardView
@@ -43,6 +44,12 @@ class BatchIndexView(AdminSearchIndexMixin, SnippetViewSet.index_view_class):
                 url=reverse("trace_admin:batch", args=[instance.pk]),
                 icon_name="list-ul",
                 priority=5,
+            ),
+            ListingButton(
+                _("Compliance certificate"),
+                url=reverse("trace_admin:certificate", args=[instance.pk]),
+                icon_name="doc-full",
+                priority=6,
             ),
             *super().get_list_more_buttons(instance),
         ]
@@ -186,6 +193,9 @@ class TraceAdminViewSet(ViewSet):
             path("batch/<int:pk>/issue/", IssueCodesView.as_view(), name="issue"),
             path("batch/<int:pk>/withdraw/", WithdrawBatchView.as_view(), name="withdraw"),
             path("batch/<int:pk>/codes.<str:fmt>", LabelDownloadView.as_view(), name="download"),
+            path("batch/<int:pk>/certificate/", CertificateView.as_view(), name="certificate"),
+            path("certificate/<int:pk>/<str:size>.pdf", CertificatePdfView.as_view(), name="certificate_pdf"),
+            path("certificate/<int:pk>/delete/", CertificateDeleteView.as_view(), name="certificate_delete"),
             path("code/<int:pk>/qr.<str:fmt>", CodeImageView.as_view(), name="code_image"),
             path("labels/alignment-<str:layout>.pdf", AlignmentSheetView.as_view(), name="alignment_sheet"),
             path("labels/<uuid:token>/", LabelJobView.as_view(), name="label_job"),
