@@ -165,6 +165,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "梁平地理标志与农产品品牌登记"
+# No "What's new in Wagtail" banner on the dashboard: the admin is the registry's tool, not the CMS's showcase.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 # The public origin (scheme://host[:port]) every absolute address is built from (core/origin.py),
 # never the request's Host header; empty means WAGTAILADMIN_BASE_URL. Required (https) in production.

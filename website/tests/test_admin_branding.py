@@ -37,3 +37,14 @@ def test_the_colours_are_wagtails_documented_properties():
     css = Path(finders.find("css/admin-brand.css")).read_text(encoding="utf-8")
     for part in ("primary-hue", "primary-saturation", "primary-lightness", "secondary-hue", "secondary-lightness"):
         assert f"--w-color-{part}:" in css
+
+
+@pytest.mark.parametrize("user", ["officer", "brand_editor", "producer_user"])
+def test_no_link_to_wagtails_own_guide_or_release_notes(client, request, user):
+    """The dashboard and the help menu (drawn from the sidebar's JSON) point at no wagtail.org page:
+    no "Wagtail x.y editor guide", no "What's new in Wagtail" item or banner."""
+    client.force_login(request.getfixturevalue(user))
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "wagtail.org" not in html
+    assert "editor-guide" not in html and "whats-new-in-wagtail" not in html
+    assert "keyboard-shortcuts-dialog" in html  # the help menu keeps the shortcuts
