@@ -3,7 +3,8 @@
 Every picture is an obvious illustration, never a photograph or an official-looking emblem: flat
 shapes and a small "示例 DEMO" tag in a corner, so no visitor takes a demo logo or mark for the
 real one. Text is set in a CJK font found on the machine (Noto/Source Han/WenQuanYi, as Debian's
-``fonts-noto-cjk`` installs); where none is installed the pictures carry their Latin text only.
+``fonts-noto-cjk`` installs), else the CJK font the requirements install (``core.fonts``); only where
+neither is there do the pictures carry their Latin text alone.
 Drawing is deterministic (no randomness), at twice the size and scaled down for smooth edges.
 """
 
@@ -15,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from core.fonts import packaged_cjk_font
 
 SCALE = 2  # drawn at twice the size, then reduced (anti-aliasing)
 
@@ -38,7 +41,8 @@ def cjk_font_path() -> str | None:
     for candidate in CJK_FONT_CANDIDATES:
         if Path(candidate).is_file():
             return candidate
-    return None
+    packaged = packaged_cjk_font()  # a machine without CJK fonts: the one the requirements install
+    return packaged if Path(packaged).is_file() else None
 
 
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from core import demo_art
+from core.fonts import packaged_cjk_font
 
 
 def colours(image: Image.Image) -> int:
@@ -31,8 +32,20 @@ def test_logo_and_mark_are_round_on_a_transparent_ground():
         assert image.getpixel((size[0] // 2, size[1] // 2))[3] == 255
 
 
-def test_without_a_cjk_font_the_latin_text_is_used(monkeypatch):
+def test_without_a_system_cjk_font_the_packaged_one_sets_the_chinese(monkeypatch):
+    """A fresh machine without Debian's CJK fonts still gets Chinese pictures (core.fonts)."""
     monkeypatch.setattr(demo_art, "CJK_FONT_CANDIDATES", [])
+    demo_art.cjk_font_path.cache_clear()
+    try:
+        assert demo_art.cjk_font_path() == packaged_cjk_font()
+        assert demo_art.text("梁平柚", "Liangping pomelo") == "梁平柚"
+    finally:
+        demo_art.cjk_font_path.cache_clear()
+
+
+def test_without_any_cjk_font_the_latin_text_is_used(monkeypatch):
+    monkeypatch.setattr(demo_art, "CJK_FONT_CANDIDATES", [])
+    monkeypatch.setattr(demo_art, "packaged_cjk_font", lambda: "/nonexistent/font.ttc")
     demo_art.cjk_font_path.cache_clear()
     try:
         assert demo_art.text("梁平柚", "Liangping pomelo") == "Liangping pomelo"

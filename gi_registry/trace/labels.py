@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from core.fonts import packaged_cjk_font
 from core.origin import origin_fault, origin_problem, site_origin
 from core.spreadsheets import SafeDictWriter
 
@@ -257,9 +258,7 @@ LABEL_MONO = "LabelMono"
 
 
 def _font_file() -> str:
-    from importlib.resources import files
-
-    return str(files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc")
+    return packaged_cjk_font()
 
 
 @lru_cache(maxsize=1)
