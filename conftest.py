@@ -139,3 +139,12 @@ def run_task_worker(monkeypatch):
         )
 
     return run
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in its order
+def pytest_collection_modifyitems(items):
+    """Tests marked ``runs_last`` run after every other test: they flush the database, and the
+    content types the flush recreates collide with the next serialized_rollback test's restore."""
+    last = [item for item in items if item.get_closest_marker("runs_last")]
+    items[:] = [item for item in items if not item.get_closest_marker("runs_last")] + last
+

@@ -158,7 +158,7 @@ def on_producer_saved(sender, instance, raw=False, update_fields=None, **kwargs)
     its revision fields, so a name still in moderation does not)."""
     from .models import ProducerCollection
 
-    if raw or (update_fields is not None and "name" not in update_fields):
+    if raw or instance.pk is None or (update_fields is not None and "name" not in update_fields):
         return
     link = ProducerCollection.objects.filter(producer=instance).select_related("collection").first()
     if link is not None and link.collection.name != instance.name:

@@ -30,8 +30,9 @@ def rows() -> list:
         return cursor.fetchall()
 
 
-# Transactional, and in website/tests so that it runs after every serialized_rollback test: its flush
-# recreates the content types, and a serialized test's restore after it would collide with them.
+# Transactional, and run after every other test (runs_last, conftest.py): its flush recreates the
+# content types, and a serialized_rollback test's restore after it would collide with them.
+@pytest.mark.runs_last
 @pytest.mark.django_db(transaction=True)
 def test_a_database_with_the_website_content_version_upgrades_and_keeps_its_row():
     ContentVersion.objects.update_or_create(pk=1, defaults={"counter": 41})
