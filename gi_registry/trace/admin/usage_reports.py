@@ -128,6 +128,9 @@ class UsageReportIndexView(UsageAccessMixin, WagtailAdminTemplateMixin, Template
     def get_page_title(self):
         return _("Usage reports")
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, today = self.request.user, timezone.localdate()
