@@ -68,3 +68,27 @@ class DemoCertificateAndUsageReport(TestCase):
         load()
         self.assertEqual(ComplianceCertificate.objects.count(), 1)
         self.assertEqual(UsageReport.objects.count(), 1)
+
+    def test_the_report_pages_are_in_chinese_for_each_group(self):
+        """The English-fragment check of ``test_admin_chinese`` on the pages it cannot reach (their
+        addresses need an authorisation and a year): listing, form, review, and their error states."""
+        from website.tests.test_admin_chinese import english_in, user_text
+
+        report = UsageReport.objects.get()
+        url = reverse("usage_reports:report", args=[report.authorisation_id, report.year])
+        this_year = reverse("usage_reports:report", args=[report.authorisation_id, report.year + 1])
+        review = reverse("usage_reports:review", args=[report.pk])
+        user_data, leaks = user_text(), []
+        pages = {
+            self.producer_account: [("get", reverse("usage_reports:index"), {}), ("get", url, {}),
+                                    ("get", this_year, {}), ("post", this_year, {"submit": "1", "quantity_sold": "x"})],
+            self.officer: [("get", reverse("usage_reports:index"), {}), ("get", url, {}),
+                           ("get", reverse("wagtailadmin_home"), {}), ("post", review, {"decision": "return"})],
+        }  # fmt: skip
+        for user, requests in pages.items():
+            self.client.force_login(user)
+            for method, address, data in requests:
+                response = getattr(self.client, method)(address, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+                self.assertIn(response.status_code, (200, 400), address)
+                leaks += [f"{user} {method} {address}: {f}" for f in english_in(response.content.decode(), user_data)]
+        self.assertEqual(leaks, [])
