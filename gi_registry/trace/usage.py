@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from gi_registry.models import Authorisation
 
 from .issuance import issued_in_year
-from .models import UsageReport, add_months
+from .models import TraceCode, UsageReport, add_months
 
 #: a report in these states counts as filed
 FILED = frozenset({UsageReport.Status.SUBMITTED, UsageReport.Status.ACCEPTED})
@@ -114,12 +114,14 @@ def overdue_authorisations(today: datetime.date | None = None, authorisations=No
 
 def dormant_authorisations(today: datetime.date | None = None, authorisations=None) -> list[Standout]:
     """Active authorisations with no code issued and no report submitted for ``USAGE_DORMANT_MONTHS``
-    months on ``today`` (one query)."""
+    months on ``today`` (one query: the latest code and report are indexed subqueries)."""
     today = today or timezone.localdate()
     queryset = authorisations if authorisations is not None else Authorisation.objects.all()
+    codes = TraceCode.objects.filter(batch__authorisation=OuterRef("pk")).order_by("-issued_at")
+    reports = UsageReport.objects.filter(authorisation=OuterRef("pk"), submitted_at__isnull=False)
     candidates = _with_producer(queryset.filter(status=Authorisation.Status.ACTIVE)).annotate(
-        last_code=Max("batches__codes__issued_at"),
-        last_report=Max("usage_reports__submitted_at", filter=Q(usage_reports__submitted_at__isnull=False)),
+        last_code=Subquery(codes.values("issued_at")[:1]),
+        last_report=Subquery(reports.order_by("-submitted_at").values("submitted_at")[:1]),
     )
     found = []
     for authorisation in candidates:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -259,17 +259,21 @@ class UsageReportView(UsageAccessMixin, WagtailAdminTemplateMixin, TemplateView)
         if not form.is_valid():
             messages.error(request, _("The report was not saved: correct the fields marked below."))
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        with transaction.atomic():
-            report = form.save(commit=False)
-            creating = report.pk is None
-            report.authorisation, report.year = self.authorisation, self.year
-            if submitting:
-                report.status = UsageReport.Status.SUBMITTED
-                report.submitted_at, report.submitted_by = timezone.now(), request.user
-            report.save()
-            log(instance=report, action="wagtail.create" if creating else "wagtail.edit", user=request.user)
-            if submitting:
-                log(instance=report, action="trace.usage_report.submit", user=request.user)
+        try:
+            with transaction.atomic():
+                report = form.save(commit=False)
+                creating = report.pk is None
+                report.authorisation, report.year = self.authorisation, self.year
+                if submitting:
+                    report.status = UsageReport.Status.SUBMITTED
+                    report.submitted_at, report.submitted_by = timezone.now(), request.user
+                report.save()
+                log(instance=report, action="wagtail.create" if creating else "wagtail.edit", user=request.user)
+                if submitting:
+                    log(instance=report, action="trace.usage_report.submit", user=request.user)
+        except IntegrityError:  # the same year's report created at the same moment in another session
+            messages.error(request, _("This report was just filed from another session; check it and save again."))
+            return redirect("usage_reports:report", pk=self.authorisation.pk, year=self.year)
         if submitting:
             messages.success(request, _("Usage report %(year)s submitted to the registry.") % {"year": self.year})
         else:
