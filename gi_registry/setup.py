@@ -46,6 +46,7 @@ def officer_permissions() -> list[Permission]:
     return [
         *_perms("gi_registry", codenames),
         *_perms("trace", [*TRACE_PRODUCER_CODENAMES, "delete_traceevent", "view_tracecode", "view_scan"]),
+        *_perms("trace", ["view_usagereport", "change_usagereport"]),  # review yearly usage reports
         *_perms("wagtailadmin", ["access_admin"]),
         *_perms("simple_translation", ["submit_translation"]),
     ]
@@ -65,6 +66,8 @@ def producer_permissions() -> list[Permission]:
         *_perms("trace", TRACE_PRODUCER_CODENAMES),
         # the scan dashboard, narrowed to the scans of their own codes (trace.admin.scan_figures)
         *_perms("trace", ["view_scan"]),
+        # their yearly usage reports, narrowed to their own authorisations (trace.admin.usage_reports)
+        *_perms("trace", ["add_usagereport", "change_usagereport", "view_usagereport"]),
     ]
 
 

@@ -12,6 +12,10 @@ authorisation in force (``demo_authorisation_number``), so the ``producer`` acco
   ``dev1`` key) every machine prints the same demo codes and the README can list them. Real codes
   are always random;
 * the third batch withdrawn, as the admin's withdraw does (``Batch.withdraw``);
+* a compliance certificate (承诺达标合格证) for the first batch (fresh 梁平柚 needs one), issued
+  through the certificate service (``certificates.issue_certificate``) from its prefill;
+* the yearly usage report of the authorisation for last year, submitted by the producer account
+  and waiting for an officer's review (its labels used prefilled from issuance, as the form does);
 * one code of the second batch scanned from many networks (``SUSPICIOUS_SCANS`` scans from
   ``SUSPICIOUS_ORIGINS`` /24 networks), so it reads "suspicious", and a few ordinary scans of
   other codes spread over the weeks before the first run, so the scan dashboard has something to
@@ -34,15 +38,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from core.cache import bump_version
 from core.demo import RECORDS, DemoRun, Outcome, Step
 from gi_registry.demo import AUTHORISATIONS, DEMO_PRODUCER_ACCOUNT_FOR, PRODUCERS, authorisation_number, month_start
 from gi_registry.models import Authorisation, Producer
 
-from . import signing
+from . import certificates, signing, usage
 from .issuance import issue_codes
-from .models import Batch, Scan, TraceCode, TraceEvent
+from .models import Batch, Scan, TraceCode, TraceEvent, UsageReport
 from .scans import ScanLog, ScanRecord, coarse_origin, suspicious_origins, suspicious_scans
 
 GENUINE, SUSPICIOUS, WITHDRAWN, UNKNOWN = "genuine", "suspicious", "withdrawn", "unknown"
@@ -122,6 +127,10 @@ def load(run: DemoRun) -> None:
         run.record("trace batches", lot, outcome, position, len(BATCHES))
     if changed:
         bump_version()  # the home page's "try a demo code" links depend on these batches
+    run.record("trace certificates", BATCHES[0][0], load_certificate(producer, BATCHES[0][0]), 1, 1)
+    report = load_usage_report(producer, authorisation)
+    if report is not None:
+        run.record("trace usage reports", authorisation.number, report, 1, 1)
     if run.verbosity:
         run.end_section()
         for verdict, code in demo_codes().items():
@@ -162,6 +171,54 @@ def load_batch(producer, authorisation, lot, product, harvest, boxes, grade, cou
         if verdict == WITHDRAWN:
             batch.withdraw(Batch.Status.WITHDRAWN, WITHDRAWAL_REASON)
     return outcome
+
+
+def load_certificate(producer, lot: str) -> Outcome:
+    """The genuine batch's compliance certificate, from the certificate form's prefill."""
+    batch = Batch.objects.select_related("producer", "authorisation__geographical_indication").get(
+        producer=producer, lot_number=lot
+    )
+    if batch.certificates.exists():
+        return Outcome.UNCHANGED
+    fields = certificates.prefill(batch)
+    fields["signatory"] = fields["signatory"] or "陈女士"
+    fields["producer_contact"] = fields["producer_contact"] or "023-00000101"
+    certificates.issue_certificate(batch, producer.accounts.first(), is_demo=True, **fields)
+    return Outcome.CREATED
+
+
+#: the demo usage report's figures (made up, marked as demo data)
+USAGE_REPORT = {
+    "quantity_sold": Decimal("18600"),
+    "unit": Batch.Unit.KG,
+    "sales_regions": "重庆市主城区、成都市、上海市（演示数据）",
+    "notes": "演示数据：本年度的包装箱使用的是本系统上线前印制的标志。",
+}
+
+
+def load_usage_report(producer, authorisation) -> Outcome | None:
+    """Last year's usage report of the demo authorisation, submitted, waiting for review (None
+    when the authorisation was not in force last year)."""
+    year = timezone.localdate().year - 1
+    if not usage.in_force_during(authorisation, year):
+        return None
+    if UsageReport.objects.filter(authorisation=authorisation, year=year).exists():
+        return Outcome.UNCHANGED
+    account = producer.accounts.order_by("pk").first()
+    report = UsageReport(
+        authorisation=authorisation,
+        year=year,
+        status=UsageReport.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=account,
+        is_demo=True,
+        **USAGE_REPORT,
+        **usage.prefill(authorisation, year),
+    )
+    report.full_clean()
+    report.save()
+    log(report, "trace.usage_report.submit", user=account)
+    return Outcome.CREATED
 
 
 def network(n: int) -> str:

@@ -637,3 +637,89 @@ class ComplianceCertificate(models.Model):
             raise ValidationError({"quantity": _("The quantity must be more than zero.")})
         if self.issue_date and self.issue_date > timezone.localdate():
             raise ValidationError({"issue_date": _("The issue date cannot be in the future.")})
+
+
+class UsageReport(models.Model):
+    """A producer's yearly report on its use of the GI special mark (地理标志专用标志使用情况), one per
+    authorisation and year.
+
+    The producer fills it in (quantity sold under the GI, regions, labels used — prefilled from the
+    codes issued that year, see ``gi_registry.trace.usage``) and submits it; a registry officer
+    accepts it or returns it with a reason, and the producer corrects and submits again. The rules
+    (when it is due, overdue, dormant authorisations) are in ``gi_registry.trace.usage``.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("usage report status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("usage report status", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("usage report status", "Accepted")
+        RETURNED = "returned", pgettext_lazy("usage report status", "Returned")
+
+    #: the states in which the producer may still change and submit the report
+    EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+
+    authorisation = models.ForeignKey(
+        "gi_registry.Authorisation",
+        verbose_name=_("authorisation"),
+        on_delete=models.PROTECT,
+        related_name="usage_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quantity_sold = models.DecimalField(
+        _("quantity sold under the GI"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=8, choices=Batch.Unit.choices, default=Batch.Unit.KG)
+    sales_regions = models.TextField(
+        _("sales regions"), blank=True, help_text=_("Where the products were sold, e.g. 重庆市、成都市、上海市.")
+    )
+    labels_used = models.PositiveIntegerField(
+        _("labels used"), null=True, blank=True, help_text=_("Prefilled with the codes issued that year.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-year", "authorisation"]
+        verbose_name = _("usage report")
+        verbose_name_plural = _("usage reports")
+        constraints = [
+            models.UniqueConstraint(fields=["authorisation", "year"], name="trace_usage_report_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authorisation.number} · {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.quantity_sold is not None and self.quantity_sold < 0:
+            errors["quantity_sold"] = _("The quantity cannot be negative.")
+        if self.year and self.year > timezone.localdate().year:
+            errors["year"] = _("A usage report is for a past or the current year.")
+        if errors:
+            raise ValidationError(errors)

@@ -8,9 +8,11 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from gi_registry.admin_scoping import owner_scoped
 from gi_registry.admin_search import register_search_area
+from gi_registry.permissions import is_officer
 
 from .admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
 from .admin.bulk_actions import WithdrawBatchesBulkAction
+from .admin.usage_reports import UsageReportPanel, UsageReportViewSet
 from .models import Batch
 
 
@@ -18,7 +20,7 @@ class TraceViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Traceability")
     menu_icon = "tag"
     menu_order = 210
-    items = (owner_scoped(BatchViewSet), owner_scoped(TraceEventViewSet), TraceAdminViewSet)
+    items = (owner_scoped(BatchViewSet), owner_scoped(TraceEventViewSet), TraceAdminViewSet, UsageReportViewSet)
 
 
 register_snippet(TraceViewSetGroup)
@@ -33,3 +35,16 @@ def register_certificate_actions(actions):
         _("Superseded by a new certificate"),
         _("Compliance certificate superseded by a new one"),
     )
+    for action, label, message in (
+        ("trace.usage_report.submit", _("Usage report submitted"), _("Usage report submitted")),
+        ("trace.usage_report.accept", _("Usage report accepted"), _("Usage report accepted")),
+        ("trace.usage_report.return", _("Usage report returned"), _("Usage report returned")),
+    ):
+        actions.register_action(action, label, message)
+
+
+@hooks.register("construct_homepage_panels")
+def add_usage_report_panel(request, panels):
+    """Officers see on the dashboard what stands out in the yearly usage reports."""
+    if is_officer(request.user):
+        panels.append(UsageReportPanel())

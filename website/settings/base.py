@@ -240,6 +240,11 @@ TRACE_SCAN_JOURNAL_DIR = env("TRACE_SCAN_JOURNAL_DIR", default=str(BASE_DIR / "v
 # Label sheets (PDF) and print-shop ZIPs of more codes than this are built by a background task
 # (gi_registry/trace/label_jobs.py) and downloaded from a job page; smaller ones in the request.
 LABEL_SYNC_MAX_CODES = env.int("LABEL_SYNC_MAX_CODES", default=500)
+# Yearly usage report of the GI mark (gi_registry/trace/usage.py): the day ("MM-DD") of the next year
+# by which a year's report is due, and how many months without codes issued or a report make an
+# authorisation dormant (the GI rules let a mark unused for two years be cancelled).
+USAGE_REPORT_DUE = env("USAGE_REPORT_DUE", default="03-31")
+USAGE_DORMANT_MONTHS = env.int("USAGE_DORMANT_MONTHS", default=24)
 # The origin printed in QR codes (e.g. "https://gi.liangping.example"); empty means the site origin.
 # Outside development (DEBUG off) issuance refuses an http or loopback origin (gi_registry/trace/labels.py).
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")

@@ -68,6 +68,8 @@ class LoadedDemoData(TestCase):
             + len(demo.AUTHORISATIONS)
             + len(demo.STANDARDS)
             + len(trace_demo.BATCHES)  # with their events, codes, scans and the withdrawal
+            + 1  # the first batch's compliance certificate
+            + 1  # the demo authorisation's usage report for last year (in force since 2025)
             + 1  # the brand index page (brands/demo.py)
             + len(brand_demo.BRANDS)
             + len(website_demo.FAMILY_PAGES)
