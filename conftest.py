@@ -147,4 +147,3 @@ def pytest_collection_modifyitems(items):
     content types the flush recreates collide with the next serialized_rollback test's restore."""
     last = [item for item in items if item.get_closest_marker("runs_last")]
     items[:] = [item for item in items if not item.get_closest_marker("runs_last")] + last
-
