@@ -11,6 +11,7 @@ from gi_registry.admin_search import register_search_area
 
 from .admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
 from .admin.bulk_actions import WithdrawBatchesBulkAction
+from .admin.workspace import ProducerWorkspacePanel, has_workspace
 from .models import Batch
 
 
@@ -33,3 +34,10 @@ def register_certificate_actions(actions):
         _("Superseded by a new certificate"),
         _("Compliance certificate superseded by a new one"),
     )
+
+
+@hooks.register("construct_homepage_panels")
+def producer_workspace(request, panels):
+    """A producer account's admin home opens on its own workspace; officers' and editors' are unchanged."""
+    if has_workspace(request.user):
+        panels.insert(0, ProducerWorkspacePanel(request.user))
