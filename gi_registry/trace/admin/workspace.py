@@ -7,8 +7,8 @@ producers:
 
 * its authorisations with their validity and the codes left this year (``issuance.remaining_quota``,
   the one home of the quota rule);
-* renewals due: authorisations expiring within ``RENEWAL_DAYS`` (90) days, those within
-  ``URGENT_DAYS`` (30) highlighted (the same thresholds the ``send_renewal_reminders`` e-mails use);
+* renewals due: authorisations expiring within ``reminders.RENEWAL_DAYS`` (90) days, those
+  within ``URGENT_DAYS`` (30) highlighted (the same thresholds the ``send_renewal_reminders`` e-mails use);
 * its latest batches and their status, with links to "Codes and labels";
 * codes issued and counted scans per month over the last 12 months, drawn on the server with the
   scan dashboard's chart (``scan_figures.day_chart``, ``per="month"``);
@@ -34,10 +34,9 @@ from gi_registry.permissions import is_officer
 
 from ..issuance import remaining_quota
 from ..models import Batch, ComplianceCertificate, Scan, TraceCode
+from ..reminders import RENEWAL_DAYS, URGENT_DAYS, threshold_for
 from .scan_figures import NARROW, WIDE, day_chart
 
-RENEWAL_DAYS = 90
-URGENT_DAYS = 30
 LATEST_BATCHES = 10
 LATEST_CERTIFICATES = 5
 MONTHS = 12
@@ -79,7 +78,7 @@ def renewals_due(authorisations, today: datetime.date) -> list[Renewal]:
     due = []
     for auth in authorisations:
         days_left = (auth.valid_until - today).days
-        if auth.status == Authorisation.Status.ACTIVE and 0 <= days_left <= RENEWAL_DAYS:
+        if auth.status == Authorisation.Status.ACTIVE and threshold_for(days_left) is not None:
             due.append(Renewal(auth, days_left))
     return sorted(due, key=lambda r: r.days_left)
 
