@@ -72,6 +72,7 @@ def test_producer_home_shows_its_own_workspace_only(client, producer_user, world
     this_month = timezone.localdate().strftime("%Y-%m")
     assert f"<title>{this_month}: 5</title>" in html and f"<title>{this_month}: 3</title>" in html
     # quick actions
+    assert 'href="/admin/snippets/gi_registry/batch/add/?copy=last"' in html
     assert 'href="/admin/snippets/gi_registry/batch/add/"' in html and 'href="/admin/trace/scans/"' in html
 
 
