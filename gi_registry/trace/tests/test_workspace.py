@@ -131,3 +131,21 @@ def test_workspace_query_count_is_constant(client, producer_user, world):
     assert Scan.objects.filter(code__batch__producer=world["mine"]).count() == 5 + 49 * 102
     large = home_queries(client, producer_user)
     assert large == small
+
+
+def test_months_are_local_months(world):
+    """A scan at 23:30 Beijing time on the last day of a month counts in that month (15:30 UTC),
+    one at 00:30 on the first day of the next in the next (16:30 UTC the day before)."""
+    from gi_registry.trace.admin.workspace import workspace_context
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    last_of_previous = first - datetime.timedelta(days=1)
+    code = world["batch"].codes.first()
+    add_scans(code, datetime.datetime.combine(last_of_previous, datetime.time(23, 30), tzinfo=TZ), 2)
+    add_scans(code, datetime.datetime.combine(first, datetime.time(0, 30), tzinfo=TZ), 3)
+    producer_user = world["mine"].accounts.get()
+    charts = dict(workspace_context(producer_user, today)["scanned_charts"])
+    per_month = {bar["day"]: bar["count"] for bar in charts["wide"].bars}
+    assert per_month[last_of_previous.replace(day=1)] == 2
+    assert per_month[first] == 5 + 3
