@@ -723,3 +723,32 @@ class UsageReport(models.Model):
             errors["year"] = _("A usage report is for a past or the current year.")
         if errors:
             raise ValidationError(errors)
+
+
+class RenewalReminder(models.Model):
+    """A renewal reminder e-mailed for an authorisation: one per authorisation, threshold (90 or
+    30 days before expiry) and expiry date, so a daily ``send_renewal_reminders`` sends each once
+    (a renewed authorisation, with a new expiry date, is reminded again)."""
+
+    authorisation = models.ForeignKey(
+        "gi_registry.Authorisation",
+        verbose_name=_("authorisation"),
+        on_delete=models.CASCADE,
+        related_name="renewal_reminders",
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before expiry"))
+    valid_until = models.DateField(_("valid until"))
+    recipients = models.TextField(_("sent to"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("renewal reminder")
+        verbose_name_plural = _("renewal reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authorisation", "days_before", "valid_until"], name="trace_one_reminder_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authorisation_id} −{self.days_before}d"

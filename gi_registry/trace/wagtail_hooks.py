@@ -13,6 +13,7 @@ from gi_registry.permissions import is_officer
 from .admin import BatchViewSet, TraceAdminViewSet, TraceEventViewSet
 from .admin.bulk_actions import WithdrawBatchesBulkAction
 from .admin.usage_reports import UsageReportPanel, UsageReportViewSet
+from .admin.workspace import ProducerWorkspacePanel, has_workspace
 from .models import Batch
 
 
@@ -48,3 +49,10 @@ def add_usage_report_panel(request, panels):
     """Officers see on the dashboard what stands out in the yearly usage reports."""
     if is_officer(request.user):
         panels.append(UsageReportPanel())
+
+
+@hooks.register("construct_homepage_panels")
+def producer_workspace(request, panels):
+    """A producer account's admin home opens on its own workspace; officers' and editors' are unchanged."""
+    if has_workspace(request.user):
+        panels.insert(0, ProducerWorkspacePanel(request.user))

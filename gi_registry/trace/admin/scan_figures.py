@@ -213,9 +213,12 @@ def _date_step(days: int, most: int = 8) -> int:
     return 366
 
 
-def day_chart(days: list[tuple[datetime.date, int]], size: tuple[int, int] = WIDE) -> DayChart:
+def day_chart(days: list[tuple[datetime.date, int]], size: tuple[int, int] = WIDE, per: str = "day") -> DayChart:
     """Bars per day (``size``: viewBox width, most dated ticks) with dates under the axis (``MM-DD``, the year where it starts or changes) and
-    counts on a grid of round numbers: coordinates for the template's inline SVG."""
+    counts on a grid of round numbers: coordinates for the template's inline SVG
+    (``_bar_chart.html``). With ``per="month"`` each bar is a month, labelled ``MM`` (``YYYY-MM``
+    where the year starts or changes), as on the producer's workspace."""
+    short, full = ("%m", "%Y-%m") if per == "month" else ("%m-%d", "%Y-%m-%d")
     width, most_ticks = size
     plot_w = width - LEFT - RIGHT
     n = max(len(days), 1)
@@ -243,7 +246,7 @@ def day_chart(days: list[tuple[datetime.date, int]], size: tuple[int, int] = WID
     last_year = None
     for i in range(0, n, date_step):
         day = days[i][0]
-        label = day.strftime("%m-%d") if day.year == last_year else day.strftime("%Y-%m-%d")
+        label = day.strftime(short) if day.year == last_year else day.strftime(full)
         last_year = day.year
         x_ticks.append({"x": round(LEFT + i * slot + slot / 2, 2), "label": label})
     y_ticks = [

@@ -31,6 +31,7 @@ from .batch_views import (
     WithdrawBatchView,
 )
 from .certificates import CertificateDeleteView, CertificatePdfView, CertificateView
+from .copy_batch import BatchCreateView
 from .forms import BatchForm, TraceEventForm
 from .policies import batch_policy, event_policy
 from .scan_dashboard import ScanDashboardMenuItem, ScanDashboardView
@@ -90,7 +91,7 @@ class BatchViewSet(RegistryPaths, AdminSearchViewSetMixin, SnippetViewSet):
     search_fields = ["lot_number", "product_name", "producer__name"]
     chooser_columns = ("producer", "production_date")
     index_view_class = BatchIndexView
-    add_view_class = SnippetCreateWithoutAutosave
+    add_view_class = BatchCreateView  # ``?copy=last``: like the latest batch
     inspect_view_enabled = True
     copy_view_enabled = False
     list_display = [
