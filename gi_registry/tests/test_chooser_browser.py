@@ -5,6 +5,7 @@ account's batch chooser and producer chooser list only its own records. Screensh
 
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -36,9 +37,13 @@ def log_in(page, base: str, username: str) -> None:
 def search_chooser(page, query: str) -> list[str]:
     """Type into the open chooser's search box; the names it then lists."""
     box = page.locator(".modal input[name=q]")
-    box.fill(query)
-    page.wait_for_timeout(700)  # the chooser searches after a pause in typing
+    # wait for the chooser's own search request for this query (it is sent after a pause in typing),
+    # not a fixed time: on a loaded machine the answer can come after any fixed pause
+    with page.expect_response(lambda r: "/results/" in r.url and query in unquote(r.url), timeout=15000) as answer:
+        box.fill(query)
+    answer.value.finished()
     page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(200)  # the results are swapped in once the answer is read
     return [t.strip() for t in page.locator(".modal a[data-chooser-modal-choice]").all_inner_texts()]
 
 
