@@ -1,12 +1,9 @@
 """In a real browser: a brand editor opens a brand page in the admin, adds an image block to the
 story, uploads a picture through the image chooser (it lands in 品牌素材), writes its alt text and
 submits the page for moderation; a registry officer approves it on a phone; the public brand page
-shows the picture with that alt text. Screenshots at 1280 and 390 px go to the screenshot directory
-(and to /work/shots/i11-images/ when that exists)."""
+shows the picture with that alt text. Screenshots at 1280 and 390 px go to the screenshot directory."""
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from PIL import Image as PillowImage
@@ -20,15 +17,12 @@ from gi_registry.factories import TEST_PASSWORD
 from gi_registry.media_collections import BRAND_ASSETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i11-images")
 ALT = "秋日晒场上的梁平柚与豆筋"
 
 
 def shoot(page, screenshot_dir, name: str, full_page: bool = True) -> None:
     path = screenshot_dir / f"brand-image-{name}.png"
     page.screenshot(path=path, full_page=full_page)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def log_in(page, base: str, username: str) -> None:

@@ -2,11 +2,9 @@
 import it (the preview shows what each cell was understood as; confirming writes); import a file
 with one bad row (nothing written, the row and cell named); register an authorisation (its number
 shown before saving, given on save); add a producer with a wrong, then a right credit code.
-Screenshots at 1280 and 390 px go to the screenshot directory (and to /work/shots/i11-importnum/
-when that exists)."""
+Screenshots at 1280 and 390 px go to the screenshot directory."""
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,6 @@ from gi_registry.factories import GeographicalIndicationFactory, ProducerFactory
 from gi_registry.models import Authorisation, Producer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i11-importnum")
 YEAR = timezone.localdate().year
 IMPORT_URL = "/admin/registry-import/"
 
@@ -26,8 +23,6 @@ IMPORT_URL = "/admin/registry-import/"
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"importnum-{name}.png"
     page.screenshot(path=path, full_page=True)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def page_width_fits(page) -> bool:

@@ -10,7 +10,6 @@ Also the registry's own branding: the login page, the dashboard and a listing, l
 viewport shows them, with the text on the primary colours measured for contrast.
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,15 +23,12 @@ from gi_registry.factories import ProducerFactory
 from .test_localisation import translate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i11-brandflow")
 NAME = "梁平地理标志与农产品品牌登记"
 
 
 def shoot(page, screenshot_dir: Path, name: str, full_page: bool = True) -> None:
     path = screenshot_dir / f"admin-{name}.png"
     page.screenshot(path=path, full_page=full_page)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def messages(page) -> str:

@@ -1,11 +1,8 @@
 """In a real browser, with the demo data loaded: the home page offers a demo code per verdict, at 1280
 and 390 px, and on a 390 px phone each link opens a trace page with that verdict, nothing wider than
-the phone. Screenshots go to the screenshot directory (and to /work/shots/i12-demobox/ when that
-exists)."""
+the phone. Screenshots go to the screenshot directory."""
 
 import io
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +10,6 @@ from browser import DESKTOP, PHONE
 from core.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i12-demobox")
 WECHAT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 MicroMessenger/8.0.50"
 VERDICTS = {"genuine": "正品", "suspicious": "存疑", "withdrawn": "已撤回", "unknown": "未登记的追溯码"}
 
@@ -21,8 +17,6 @@ VERDICTS = {"genuine": "正品", "suspicious": "存疑", "withdrawn": "已撤回
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"demo-codes-{name}.png"
     page.screenshot(path=path, full_page=True)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def fits(page) -> bool:

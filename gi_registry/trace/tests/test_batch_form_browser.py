@@ -1,9 +1,7 @@
 """In a real browser, a producer on a 390 px phone registers a batch with two inspection results,
 issues 24 codes and downloads the label PDF with error correction Q; nothing is wider than the phone.
-Screenshots at 1280 and 390 px go to the screenshot directory (and to /work/tr/shots/batchform/ when
-that exists)."""
+Screenshots at 1280 and 390 px go to the screenshot directory."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,14 +11,11 @@ from gi_registry.factories import AuthorisationFactory
 from gi_registry.trace.models import Batch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/tr/shots/batchform")
 
 
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"batchform-{name}.png"
     page.screenshot(path=path, full_page=True)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def test_producer_registers_a_batch_on_a_phone_and_prints_sturdier_labels(

@@ -1,10 +1,6 @@
 """In a real browser, a producer on a 390 px phone issues the compliance certificate of its batch,
 downloads the A6 PDF, and opens the certificate's public page from a code's trace page; nothing is
-wider than the phone. Screenshots at 390 and 1280 px go to the screenshot directory (and to
-/work/shots/i12-certificate/ when that exists)."""
-
-import shutil
-from pathlib import Path
+wider than the phone. Screenshots at 390 and 1280 px go to the screenshot directory."""
 
 import pytest
 
@@ -17,14 +13,11 @@ from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, 
 from .test_batch_form_browser import FIELDS_INSIDE, log_in, no_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i12-certificate")
 
 
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"certificate-{name}.png"
     page.screenshot(path=path, full_page=True)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def test_producer_issues_a_certificate_on_a_phone_and_a_buyer_opens_it(

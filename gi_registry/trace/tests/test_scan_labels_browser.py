@@ -1,12 +1,11 @@
 """In a real browser: a producer on a 390 px phone and an officer at 1280 px open the scan
 dashboard, set a date range, read the breakdowns and export the CSV; the producer downloads the
 alignment sheet and a label PDF of a long-named cooperative. Screenshots go to the screenshot
-directory (and /work/shots/i11-scanlabels/ when it exists); the PDFs are rendered to PNG there too."""
+directory; the PDFs are rendered to PNG there too."""
 
 import csv
 import datetime
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,7 @@ from .test_label_sheets import LONGEST_DEMO_PRODUCER, font_dictionaries, page_te
 from .test_labels import decode, pdf_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i11-scanlabels")
 TZ = timezone.get_default_timezone()
-
-
-def keep(path: Path) -> None:
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def shoot(page, screenshot_dir, name: str) -> None:
@@ -42,7 +35,6 @@ def shoot(page, screenshot_dir, name: str) -> None:
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height + 200, 6000))})
     page.screenshot(path=path, full_page=True)
     page.set_viewport_size(size)
-    keep(path)
 
 
 def wider_than_screen(page) -> bool:
@@ -153,7 +145,6 @@ def test_producer_on_a_phone_reads_its_scans_and_prints_labels(live_server, brow
     for name, body in (("labels-3x8", pdf), ("alignment-4x10", alignment)):
         path = screenshot_dir / f"scanlabels-{name}.png"
         pdf_pages(body, dpi=110)[0].save(path)
-        keep(path)
     context.close()
 
 

@@ -1,11 +1,9 @@
 """In a real browser: the producer account on a 390 px phone opens last year's usage report, sees
 the labels used prefilled from the codes issued that year, tries a bad quantity (a Chinese
 message, nothing written) and submits; an officer at 1280 px accepts it from the listing.
-Screenshots go to the screenshot directory (and /work/shots/i12-usagereport/ when it exists)."""
+Screenshots go to the screenshot directory."""
 
 import datetime
-import shutil
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,14 +15,11 @@ from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import TraceCode, UsageReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i12-usagereport")
 
 
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"usage-report-{name}.png"
     page.screenshot(path=path, full_page=True)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def test_producer_files_on_a_phone_and_an_officer_accepts(live_server, browser, producer_user, officer, screenshot_dir):

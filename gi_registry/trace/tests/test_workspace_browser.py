@@ -1,11 +1,9 @@
 """In a real browser, with the demo data loaded, the demo ``producer`` account signs in on a 390 px
 phone and lands on its workspace: its authorisations with the codes left this year, its batches,
 the monthly charts drawn on the server, nothing wider than the phone; the same at 1280 px.
-Screenshots go to the screenshot directory (and to /work/shots/i12-workspace/ when that exists)."""
+Screenshots go to the screenshot directory."""
 
 import io
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -16,14 +14,11 @@ from gi_registry.models import Authorisation
 from gi_registry.trace.models import Batch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i12-workspace")
 
 
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"workspace-{name}.png"
     page.screenshot(path=path, full_page=True)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def test_demo_producer_sees_its_workspace_on_a_phone(live_server, browser, screenshot_dir):
@@ -54,8 +49,6 @@ def test_demo_producer_sees_its_workspace_on_a_phone(live_server, browser, scree
     shoot(page, screenshot_dir, "390")
     page.locator('svg[data-issued-chart="narrow"]').scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "workspace-390-charts.png")
-    if SHOTS.is_dir():
-        shutil.copy(screenshot_dir / "workspace-390-charts.png", SHOTS)
     page.click(f'[data-batch="{lot}"] a')
     page.wait_for_url(f"{live_server.url}/admin/trace/batch/*/")
     context.close()
@@ -66,5 +59,3 @@ def test_demo_producer_sees_its_workspace_on_a_phone(live_server, browser, scree
     shoot(desktop, screenshot_dir, "1280")
     desktop.locator('svg[data-scanned-chart="wide"]').scroll_into_view_if_needed()
     desktop.screenshot(path=screenshot_dir / "workspace-1280-charts.png")
-    if SHOTS.is_dir():
-        shutil.copy(screenshot_dir / "workspace-1280-charts.png", SHOTS)
