@@ -36,6 +36,22 @@ class BatchAccessMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+class BatchSubpageMixin(BatchAccessMixin, WagtailAdminTemplateMixin):
+    """An admin page about one batch: the batch as subtitle, and breadcrumbs Batches › the batch ›
+    this page (its title)."""
+
+    def get_page_subtitle(self):
+        return str(self.batch)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("wagtailsnippets_gi_registry_batch:list"), "label": _("Batches")},
+            {"url": reverse("trace_admin:batch", args=[self.batch.pk]), "label": str(self.batch)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
 def code_runs(batch: Batch) -> list[dict]:
     """Each issuance of codes for the batch (codes issued in one call share ``issued_at``)."""
     rows = (
@@ -106,7 +122,7 @@ class IssueCodesView(BatchAccessMixin, View):
         return redirect("trace_admin:batch", pk=pk)
 
 
-class WithdrawBatchView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class WithdrawBatchView(BatchSubpageMixin, TemplateView):
     """Withdraw or recall: irreversible, so the batch's page links here, and this page names the
     batch, its live codes and what consumers will see before the user confirms with a reason."""
 
@@ -115,17 +131,6 @@ class WithdrawBatchView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateVie
 
     def get_page_title(self):
         return _("Withdraw or recall")
-
-    def get_page_subtitle(self):
-        return str(self.batch)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("wagtailsnippets_gi_registry_batch:list"), "label": _("Batches")},
-            {"url": reverse("trace_admin:batch", args=[self.batch.pk]), "label": str(self.batch)},
-            {"url": "", "label": _("Withdraw or recall")},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,12 +15,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import ModelLogEntry
 
 from .. import certificates
 from ..models import CertificateRetained, ComplianceCertificate
-from .batch_views import BatchAccessMixin
+from .batch_views import BatchSubpageMixin
 from .policies import batch_policy
 
 
@@ -48,7 +47,7 @@ class CertificateForm(forms.ModelForm):
         widgets = {"issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class CertificateView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class CertificateView(BatchSubpageMixin, TemplateView):
     """GET: the batch's certificates and the form; POST: issue (or supersede the current one)."""
 
     action = "view"
@@ -57,17 +56,6 @@ class CertificateView(BatchAccessMixin, WagtailAdminTemplateMixin, TemplateView)
 
     def get_page_title(self):
         return _("Compliance certificate")
-
-    def get_page_subtitle(self):
-        return str(self.batch)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("wagtailsnippets_gi_registry_batch:list"), "label": _("Batches")},
-            {"url": reverse("trace_admin:batch", args=[self.batch.pk]), "label": str(self.batch)},
-            {"url": "", "label": _("Compliance certificate")},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
