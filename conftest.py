@@ -31,6 +31,21 @@ def empty_scan_log():
     scans.discard_pending_scans()
 
 
+@pytest.fixture(autouse=True)
+def no_autosave_in_browser_tests(request):
+    """Browser tests run with the admin's autosave off. Under the test live server, an autosave
+    post still in flight when the test clicks "submit" is a second request on the test database at
+    the same moment (on SQLite, one in-memory database shared by the server's threads), and its
+    timing changes from run to run; the tests keep to one request at a time. Autosave itself is
+    tested in website/tests/test_admin_autosave.py."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+    yield
+
+
 @pytest.fixture
 def officer(db):
     return make_user("officer", REGISTRY_OFFICERS)

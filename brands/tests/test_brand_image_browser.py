@@ -7,6 +7,7 @@ import re
 
 import pytest
 from PIL import Image as PillowImage
+from playwright.sync_api import expect
 from wagtail.images.models import Image
 from wagtail.models import WorkflowState
 
@@ -48,7 +49,9 @@ def test_editor_uploads_a_story_image_the_officer_approves_the_public_page_shows
     editor.goto(f"{base}/admin/pages/{page_record.pk}/edit/")
     editor.locator(".c-sf-add-button").last.click()  # after the story's text
     editor.locator(".w-combobox__option", has_text=re.compile("^图片$")).first.click()
-    editor.locator("button:visible", has_text="选择一个图片").last.click()  # the new block's, not the logo's
+    choose_buttons = editor.locator("button:visible", has_text="选择一个图片")
+    expect(choose_buttons).to_have_count(2)  # the logo's, then the new block's once it has rendered
+    choose_buttons.last.click()
     modal = editor.locator(".modal-dialog")
     modal.wait_for()
     modal.locator("[role=tab]", has_text="上传").click()
