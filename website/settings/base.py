@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "website",
     "gi_registry",
     "gi_registry.trace",
+    "gi_registry.protection",
     "brands",
     "search",
     "indicators",
@@ -245,6 +246,11 @@ LABEL_SYNC_MAX_CODES = env.int("LABEL_SYNC_MAX_CODES", default=500)
 # authorisation dormant (the GI rules let a mark unused for two years be cancelled).
 USAGE_REPORT_DUE = env("USAGE_REPORT_DUE", default="03-31")
 USAGE_DORMANT_MONTHS = env.int("USAGE_DORMANT_MONTHS", default=24)
+# Protection (gi_registry/protection/): report photos and case attachments are kept here, outside
+# MEDIA_ROOT (no URL serves them; permission-checked views do); a closed case's phone numbers and
+# photos are erased this many days after closing (``erase_case_personal_data``).
+PROTECTION_PRIVATE_ROOT = env.path("PROTECTION_PRIVATE_ROOT", default=str(BASE_DIR / "var" / "protection"))
+PROTECTION_RETENTION_DAYS = env.int("PROTECTION_RETENTION_DAYS", default=180)
 # The origin printed in QR codes (e.g. "https://gi.liangping.example"); empty means the site origin.
 # Outside development (DEBUG off) issuance refuses an http or loopback origin (gi_registry/trace/labels.py).
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")

@@ -13,6 +13,7 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 TRACE_SIGNING_KEYS = "t2:second-test-key,t1:first-test-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lp-test-media-")
+PROTECTION_PRIVATE_ROOT = tempfile.mkdtemp(prefix="lp-test-private-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProtectionConfig(AppConfig):
+    """Protection (维权): consumers' reports of fakes, the cases enforcement staff handle, suspected
+    copies of genuine codes. An app of its own (label ``protection``) that builds on traceability."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "gi_registry.protection"
+    label = "protection"
+    verbose_name = _("Protection")
