@@ -30,6 +30,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # Trace pages, the trace API and GS1 Digital Link: printed on labels, so never language-prefixed.
     path("", include("gi_registry.trace.urls")),
+    # The consumer's report about a box and the follow page of its case, reached from trace pages.
+    path("", include("gi_registry.protection.urls")),
     # Open data (DRF), the OpenAPI schema /api/v1/schema and its docs page /api/v1/docs.
     *registry_api_urlpatterns,
     *search_api_urlpatterns,
