@@ -7,9 +7,10 @@ Seeds one producer with ``--batches`` batches (default 200), ``--codes-per-batch
 ``--scans`` counted scans (default 100,000) spread over the last 12 months (bulk inserts, timed),
 and a producer account linked to it. Then renders, in process (Django's test client, logged in),
 in interleaved rounds: the account's admin home with its workspace, the same home without the
-workspace panel (a registry officer's home: Wagtail's own panels only), and the bare ``/healthz``
-view. Reports the median and p90 per target, the ratio of each median to the bare view's, and the
-number of database queries of one render. No absolute time is asserted anywhere; the test that
+workspace panel (a registry officer's home: Wagtail's own panels only), ``/healthz`` (which pays the
+whole middleware stack) and a truly bare view (``devtools.bare``: no middleware, no database).
+Reports the median and p90 per target, the ratio of each median to the bare view's, and the number
+of database queries of one render. No absolute time is asserted anywhere; the test that
 matters is ``test_workspace_query_count_is_constant`` (same queries for 2 batches as for 50). The
 seed is removed at the end unless ``--keep``. Use a scratch database.
 """
@@ -30,6 +31,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from core.progress import ProgressBar
+from devtools.bare import bare_client
 from gi_registry.factories import make_credit_code
 from gi_registry.media_collections import producer_group_name
 from gi_registry.models import (
@@ -47,6 +49,7 @@ from gi_registry.trace.models import Batch, Scan, TraceCode
 BENCH_SLUG = "bench-workspace-gi"
 BENCH_CREDIT_SERIAL = 990_100
 PRODUCER_USER, OFFICER_USER = "bench-workspace-producer", "bench-workspace-officer"
+BARE = "bare view (no middleware, no db)"
 
 
 class Command(BaseCommand):
@@ -76,13 +79,14 @@ class Command(BaseCommand):
                 self.remove_seed()
 
     def measure(self, producer_user, officer_user, rounds: int) -> None:
-        producer, officer, bare = Client(), Client(), Client()
+        producer, officer, healthz = Client(), Client(), Client()
         producer.force_login(producer_user)
         officer.force_login(officer_user)
         targets = {
             "workspace (producer's /admin/)": (producer, "/admin/"),
             "officer's /admin/ (no workspace)": (officer, "/admin/"),
-            "bare /healthz": (bare, "/healthz"),
+            "/healthz (whole middleware stack)": (healthz, "/healthz"),
+            BARE: (bare_client(), "/"),
         }
         queries = {}
         for name, (client, path) in targets.items():
@@ -103,12 +107,12 @@ class Command(BaseCommand):
                 timings[name].append((time.perf_counter() - t0) * 1000)
                 done += 1
                 bar(done)
-        bare_median = statistics.median(timings["bare /healthz"])
-        self.stdout.write(f"{'target':<36} {'median ms':>10} {'p90 ms':>8} {'x bare':>8} {'queries':>8}")
+        bare_median = statistics.median(timings[BARE])
+        self.stdout.write(f"{'target':<40} {'median ms':>10} {'p90 ms':>8} {'x bare':>8} {'queries':>8}")
         for name, values in timings.items():
             median = statistics.median(values)
             p90 = statistics.quantiles(values, n=10)[-1] if len(values) > 1 else median
-            self.stdout.write(f"{name:<36} {median:>10.1f} {p90:>8.1f} {median / bare_median:>8.1f} {queries[name]:>8}")
+            self.stdout.write(f"{name:<40} {median:>10.1f} {p90:>8.1f} {median / bare_median:>8.1f} {queries[name]:>8}")
 
     @transaction.atomic
     def seed(self, options):
