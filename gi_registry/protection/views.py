@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import ratelimit
 from core.origin import absolute_url
+from gi_registry.trace import signing
 from gi_registry.trace.fastpath import never_cache
 
 from . import evidence, intake
@@ -171,6 +172,7 @@ def follow(request, token: str):
             {
                 "case": shown,
                 "status": status_label(shown.status),
+                "code_display": signing.display(shown.code_text) if shown.code_text else "",
                 "own_number": case.number,
                 "merged": shown.pk != case.pk,
                 "steps": steps,
