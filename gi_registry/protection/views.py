@@ -17,12 +17,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import ratelimit
 from core.origin import absolute_url
 from gi_registry.trace import signing
 from gi_registry.trace.fastpath import never_cache
+from gi_registry.trace.views import verdict_title
 
 from . import evidence, intake
 from .forms import ReportForm
@@ -61,38 +63,52 @@ def check_rate_limit(request) -> ratelimit.RateDecision:
 
 
 @never_cache
+@csrf_exempt  # checked by ``_report_form``, after a too-large request is refused unread
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_form(request):
-    """The report form about one code (``?code=`` from the trace page), or without a code."""
-    status = 200
-    retry_after = 0
-    if request.method == "POST":
+    """The report form about one code (``?code=`` from the trace page), or without a code.
+
+    A request larger than three photos at their limit is refused before its body is read (the
+    CSRF check would read it, so it comes after): nothing is spooled to disk."""
+    if request.method == "POST" and _content_length(request) > max_request_bytes():
         decision = check_rate_limit(request)
-        form = ReportForm(request.POST, request.FILES)
-        if not decision.allowed:
-            status, retry_after = 429, decision.retry_after
-            form = ReportForm(request.POST)  # the text comes back; no file is read
-        elif form.is_valid():
-            report = intake.submit_report(form.details(), form.cleaned_data.get("photos") or [])
-            return HttpResponseRedirect(_url("sent", report.case.follow_token))
-        else:
-            status = 400
-        typed = request.POST.get("code", "")[:64]
-    else:
         typed = request.GET.get("code", "")[:64]
-        form = ReportForm(initial={"code": typed})
+        status = 413 if decision.allowed else 429
+        return _render_form(request, ReportForm(initial={"code": typed}), typed, status, decision, too_large=True)
+    return _report_form(request)
+
+
+@csrf_protect
+def _report_form(request):
+    typed = request.GET.get("code", "")[:64]
+    if request.method != "POST":
+        return _render_form(request, ReportForm(initial={"code": typed}), typed, 200)
+    decision = check_rate_limit(request)
+    typed = request.POST.get("code", "")[:64]
+    if not decision.allowed:  # the text comes back; no file is read or kept
+        return _render_form(request, ReportForm(request.POST), typed, 429, decision)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        report = intake.submit_report(form.details(), form.cleaned_data.get("photos") or [])
+        return HttpResponseRedirect(_url("sent", report.case.follow_token))
+    return _render_form(request, form, typed, 400)
+
+
+def _render_form(request, form, typed: str, status: int, decision=None, *, too_large: bool = False):
+    retry_after = decision.retry_after if decision is not None and not decision.allowed else 0
     check = evidence.check_code(typed)
     context = {
         "form": form,
         "check": check,
         "retry_after": retry_after,
+        "too_large": too_large,
         "max_photos": MAX_PHOTOS,
         "max_photo_mb": settings.PROTECTION_PHOTO_MAX_BYTES // (1024 * 1024),
         "trace_url": reverse("trace:page_en" if _english() else "trace:page", args=[check.normalised])
         if check.normalised
         else "",
         "lang_switch": _switch("report", query=f"code={check.normalised}" if check.normalised else ""),
-        "verdict_title": _verdict_title(check.verdict),
+        "verdict_title": verdict_title(check.resolution),
     }
     response = render(request, "protection/report_form.html", context, status=status)
     if retry_after:
@@ -100,10 +116,16 @@ def report_form(request):
     return _noindex(response)
 
 
-def _verdict_title(verdict: str) -> str:
-    from gi_registry.trace.views import verdict_title  # the trace page's own words
+def max_request_bytes() -> int:
+    """The largest report read: three photos at their limit and room for the text."""
+    return MAX_PHOTOS * settings.PROTECTION_PHOTO_MAX_BYTES + 1024 * 1024
 
-    return verdict_title(type("R", (), {"verdict": verdict, "batch": None})())
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def status_label(status: str) -> str:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from PIL import Image
 
 from browser import DESKTOP, PHONE
@@ -36,6 +37,14 @@ def axe_clean(page) -> None:
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not serious, describe(serious)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit windows of 127.0.0.1 (every live-server request's address) start empty and end empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

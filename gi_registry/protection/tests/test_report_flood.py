@@ -13,10 +13,18 @@ from django.core.cache import cache
 
 from gi_registry.protection.models import Case, Report, ReportPhoto
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LIMIT = 5
 FLOOD = 60
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit windows of 127.0.0.1 (every live-server request's address) start empty and end empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def multipart(fields: dict, photo: bytes) -> tuple[bytes, str]:
@@ -40,7 +48,6 @@ def test_a_flood_of_reports_from_one_address_gets_429_and_writes_nothing_more(li
 
     from PIL import Image
 
-    cache.clear()
     settings.PROTECTION_REPORT_RATE_LIMIT = LIMIT
     settings.PROTECTION_REPORT_RATE_WINDOW = 3600
     host = urlsplit(live_server.url)

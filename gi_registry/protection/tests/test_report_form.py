@@ -357,3 +357,23 @@ def test_reading_the_form_is_not_limited(client, settings):
     settings.PROTECTION_REPORT_RATE_LIMIT = 1
     for _ in range(5):
         assert client.get(f"/report/?code={FORGED}", REMOTE_ADDR=SENDER).status_code == 200
+
+
+def test_a_request_larger_than_three_photos_is_refused_unread(client, settings):
+    settings.PROTECTION_PHOTO_MAX_BYTES = 100_000  # so the cap is 3 × 100 kB + 1 MiB
+    big = b"\xff\xd8" + b"0" * 1_500_000
+    response = post(client, {**form_data(), "photos": [upload(big)]}, path=f"/report/?code={FORGED}")
+    assert response.status_code == 413 and not Report.objects.exists()
+    html = response.content.decode()
+    assert "照片总量过大" in html and 'name="csrfmiddlewaretoken"' in html
+    assert f'value="{FORGED}"' in html  # the code from the address is kept
+
+
+def test_a_flood_of_oversized_requests_is_429_too(client, settings):
+    settings.PROTECTION_REPORT_RATE_LIMIT = 1
+    settings.PROTECTION_PHOTO_MAX_BYTES = 100_000
+    big = {**form_data(), "photos": [upload(b"0" * 1_500_000)]}
+    assert post(client, big).status_code == 413
+    response = post(client, big)
+    assert response.status_code == 429 and response["Retry-After"]
+    assert not Report.objects.exists()
