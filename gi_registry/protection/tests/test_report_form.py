@@ -377,3 +377,13 @@ def test_a_flood_of_oversized_requests_is_429_too(client, settings):
     response = post(client, big)
     assert response.status_code == 429 and response["Retry-After"]
     assert not Report.objects.exists()
+
+
+def test_a_suspicious_code_page_opens_the_report_form_too(client, code, settings):
+    settings.TRACE_SUSPICIOUS_SCANS = 1
+    client.get(f"/t/{code.printed_code}", HTTP_USER_AGENT=PHONE_UA, REMOTE_ADDR="203.0.113.1")
+    response = client.get(f"/t/{code.printed_code}", HTTP_USER_AGENT=PHONE_UA, REMOTE_ADDR="203.0.113.2")
+    html = response.content.decode()
+    assert "verdict-suspicious" in html
+    assert 'action="/report/"' in html and f'value="{signing.display(code.printed_code)}"' in html
+    assert "举报这件产品" in html
