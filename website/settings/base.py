@@ -251,6 +251,18 @@ USAGE_DORMANT_MONTHS = env.int("USAGE_DORMANT_MONTHS", default=24)
 # photos are erased this many days after closing (``erase_case_personal_data``).
 PROTECTION_PRIVATE_ROOT = env.path("PROTECTION_PRIVATE_ROOT", default=str(BASE_DIR / "var" / "protection"))
 PROTECTION_RETENTION_DAYS = env.int("PROTECTION_RETENTION_DAYS", default=180)
+# The consumer's report form (gi_registry/protection/forms.py, uploads.py): reports sent per client
+# address per window (every attempt counts, refused ones too; 0 = no limit); the largest photo
+# accepted, the most pixels it may decode to (a decompression bomb is refused before it is decoded)
+# and the long edge it is stored at (re-encoded as JPEG without EXIF); the most characters of the
+# description and web links in it.
+PROTECTION_REPORT_RATE_LIMIT = env.int("PROTECTION_REPORT_RATE_LIMIT", default=10)
+PROTECTION_REPORT_RATE_WINDOW = env.int("PROTECTION_REPORT_RATE_WINDOW", default=3600)
+PROTECTION_PHOTO_MAX_BYTES = env.int("PROTECTION_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+PROTECTION_PHOTO_MAX_PIXELS = env.int("PROTECTION_PHOTO_MAX_PIXELS", default=50_000_000)
+PROTECTION_PHOTO_STORED_EDGE = env.int("PROTECTION_PHOTO_STORED_EDGE", default=2048)
+PROTECTION_REPORT_MAX_TEXT_CHARS = env.int("PROTECTION_REPORT_MAX_TEXT_CHARS", default=2000)
+PROTECTION_REPORT_MAX_LINKS = env.int("PROTECTION_REPORT_MAX_LINKS", default=2)
 # The origin printed in QR codes (e.g. "https://gi.liangping.example"); empty means the site origin.
 # Outside development (DEBUG off) issuance refuses an http or loopback origin (gi_registry/trace/labels.py).
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")
