@@ -477,7 +477,7 @@ def label_sheet_pdf(
     return out.getvalue()
 
 
-def sheet_preview_png(pdf: bytes, width_px: int = 840) -> bytes:
+def sheet_preview_png(pdf: bytes, width_px: int = 1240) -> bytes:
     """The first page of a label PDF as a PNG ``width_px`` wide: the print preview of the guided
     flow (``admin.flow``), rasterised by PDFium from the PDF itself, so it shows exactly what
     the printer gets (fonts, wrapping, margins) on any screen, a phone's included, where a PDF

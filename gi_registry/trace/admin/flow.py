@@ -149,7 +149,7 @@ def stepper(batch: Batch | None, current: str) -> list[dict]:
         if batch.events.exists():
             done.add("events")
         if batch.codes.exists():
-            done.update({"codes"})
+            done.update({"codes", "labels"})  # labels can be printed (printing leaves no record)
         if current_certificate(batch) is not None:
             done.add("certificate")
     items = []
@@ -309,6 +309,10 @@ class FlowEventForm(TraceEventForm):
         results = cleaned.get("results") or []
         step = cleaned.get("business_step")
         if step == TraceEvent.BusinessStep.INSPECTING:
+            # rows carried over from the last batch (item, unit, limit) and left without a measured
+            # value or verdict were not tested this time: not saved as results
+            results = [row for row in results if row.get("value") not in (None, "") or "pass" in row]
+            cleaned["results"] = results
             if not results:
                 self.add_error("results", _("An inspection needs its results: enter at least one item tested."))
         elif step and results and results != (self.batch.inspection_results or []):

@@ -102,7 +102,7 @@ def test_the_flow_from_a_new_batch_to_its_certificate(client, producer_user, min
     preview = client.get(flow(batch, "labels/preview.png") + "?layout=3x8&ec=Q")
     assert preview["Content-Type"] == "image/png"
     image = Image.open(io.BytesIO(preview.content))
-    assert image.width == 840 and abs(image.height / image.width - 297 / 210) < 0.01
+    assert image.width == 1240 and abs(image.height / image.width - 297 / 210) < 0.01
     assert image.getextrema()[0] < 50  # something black is printed on it
 
     # step 5: a fresh pomelo needs a certificate; the workspace's "continue" goes there
