@@ -122,6 +122,17 @@ def test_the_flow_from_a_new_batch_to_its_certificate(client, producer_user, min
         assert f'href="{flow(batch, key + "/")}"' in page
 
 
+def test_a_bad_batch_form_stays_in_the_flow_with_its_message_and_writes_nothing(client, producer_user, mine):
+    client.force_login(producer_user)
+    response = client.post(ADD + "?flow=1", form_data(mine, lot_number="LP2026-BAD1", production_date=""))
+    page = response.content.decode()
+    assert response.status_code == 200 and "data-flow-stepper" in page
+    assert 'action="/admin/snippets/gi_registry/batch/add/?flow=1"' in page
+    assert "此项为必填项" in page  # the production date
+    assert 'value="LP2026-BAD1"' in page  # what was typed is kept
+    assert not Batch.objects.filter(lot_number="LP2026-BAD1").exists()
+
+
 def test_editing_the_batch_in_the_flow_goes_on_to_the_events(client, producer_user, mine):
     batch = BatchFactory(authorisation=mine, lot_number="LP2026-EDIT")
     client.force_login(producer_user)
