@@ -477,6 +477,26 @@ def label_sheet_pdf(
     return out.getvalue()
 
 
+def sheet_preview_png(pdf: bytes, width_px: int = 1240) -> bytes:
+    """The first page of a label PDF as a PNG ``width_px`` wide: the print preview of the guided
+    flow (``admin.flow``), rasterised by PDFium from the PDF itself, so it shows exactly what
+    the printer gets (fonts, wrapping, margins) on any screen, a phone's included, where a PDF
+    cannot be shown inline."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        scale = width_px / page.get_width()
+        image = page.render(scale=scale).to_pil()
+        page.close()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.convert("L").save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 class NoLabels(ValueError):
     """A label sheet was asked for no codes at all (a withdrawn batch, an empty issuance)."""
 

@@ -10,6 +10,7 @@ by GI, producer, batch and client, and lists suspicious codes.
 * ``forms`` — the batch and event editors' forms and the codes-and-labels page's forms;
 * ``viewsets`` — the snippet viewsets of batches and events, and the batch pages' and dashboard's;
 * ``batch_views`` — the codes-and-labels page, issuing, withdrawing, downloads and label jobs;
+* ``flow`` — the guided flow of a new batch (batch → events → codes → print preview → certificate);
 * ``scan_dashboard`` — the scan dashboard (its form, page and CSV);
 * ``scan_figures`` — its figures (aggregate queries) and the daily chart's geometry.
 """

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.widgets.button import ListingButton
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.admin_views import SnippetCreateWithoutAutosave
@@ -31,13 +31,37 @@ from .batch_views import (
     WithdrawBatchView,
 )
 from .certificates import CertificateDeleteView, CertificatePdfView, CertificateView
-from .copy_batch import BatchCreateView
+from .flow import (
+    FlowBatchCreateView,
+    FlowBatchEditView,
+    FlowCertificateView,
+    FlowCodesView,
+    FlowContinueView,
+    FlowEventsView,
+    FlowLabelPreviewView,
+    FlowLabelsView,
+)
 from .forms import BatchForm, TraceEventForm
 from .policies import batch_policy, event_policy
 from .scan_dashboard import ScanDashboardMenuItem, ScanDashboardView
 
 
 class BatchIndexView(AdminSearchIndexMixin, SnippetViewSet.index_view_class):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.add_url and batch_policy.user_has_permission(self.request.user, "add"):
+            buttons.insert(
+                0,
+                HeaderButton(
+                    _("Register a new batch"),
+                    url=reverse("wagtailsnippets_gi_registry_batch:add") + "?flow=1",
+                    icon_name="plus",
+                    attrs={"data-flow-start": ""},
+                ),
+            )
+        return buttons
+
     def get_list_more_buttons(self, instance):
         return [
             ListingButton(
@@ -91,7 +115,8 @@ class BatchViewSet(RegistryPaths, AdminSearchViewSetMixin, SnippetViewSet):
     search_fields = ["lot_number", "product_name", "producer__name"]
     chooser_columns = ("producer", "production_date")
     index_view_class = BatchIndexView
-    add_view_class = BatchCreateView  # ``?copy=last``: like the latest batch
+    add_view_class = FlowBatchCreateView  # ``?copy=last``: like the latest batch; ``?flow=1``: the guided flow
+    edit_view_class = FlowBatchEditView
     inspect_view_enabled = True
     copy_view_enabled = False
     list_display = [
@@ -197,6 +222,12 @@ class TraceAdminViewSet(ViewSet):
             path("batch/<int:pk>/certificate/", CertificateView.as_view(), name="certificate"),
             path("certificate/<int:pk>/<str:size>.pdf", CertificatePdfView.as_view(), name="certificate_pdf"),
             path("certificate/<int:pk>/delete/", CertificateDeleteView.as_view(), name="certificate_delete"),
+            path("flow/<int:pk>/", FlowContinueView.as_view(), name="flow_continue"),
+            path("flow/<int:pk>/events/", FlowEventsView.as_view(), name="flow_events"),
+            path("flow/<int:pk>/codes/", FlowCodesView.as_view(), name="flow_codes"),
+            path("flow/<int:pk>/labels/", FlowLabelsView.as_view(), name="flow_labels"),
+            path("flow/<int:pk>/labels/preview.png", FlowLabelPreviewView.as_view(), name="flow_preview"),
+            path("flow/<int:pk>/certificate/", FlowCertificateView.as_view(), name="flow_certificate"),
             path("code/<int:pk>/qr.<str:fmt>", CodeImageView.as_view(), name="code_image"),
             path("labels/alignment-<str:layout>.pdf", AlignmentSheetView.as_view(), name="alignment_sheet"),
             path("labels/<uuid:token>/", LabelJobView.as_view(), name="label_job"),

@@ -10,6 +10,8 @@ producers:
 * renewals due: authorisations expiring within ``reminders.RENEWAL_DAYS`` (90) days, those
   within ``URGENT_DAYS`` (30) highlighted (the same thresholds the ``send_renewal_reminders`` e-mails use);
 * its latest batches and their status, with links to "Codes and labels";
+* batches left half-way through the guided flow (``flow.unfinished_batches``), each with
+  "continue" to its next step;
 * codes issued and counted scans per month over the last 12 months, drawn on the server with the
   scan dashboard's chart (``scan_figures.day_chart``, ``per="month"``);
 * certificates issued (count and the latest, linking to each batch's certificate page);
@@ -34,6 +36,7 @@ from gi_registry.permissions import is_officer
 from ..issuance import remaining_quota
 from ..models import Batch, ComplianceCertificate, Scan, TraceCode
 from ..reminders import RENEWAL_DAYS, URGENT_DAYS, threshold_for
+from .flow import unfinished_batches
 from .scan_figures import NARROW, WIDE, day_chart
 
 LATEST_BATCHES = 10
@@ -145,6 +148,7 @@ def workspace_context(user, today: datetime.date | None = None) -> dict:
         "urgent_days": URGENT_DAYS,
         "batch_counts": batch_counts,
         "latest_batches": latest_batches,
+        "unfinished_batches": unfinished_batches(batches_qs),  # the guided flow's "continue" (one query)
         "issued_total": sum(n for _, n in issued),
         "scanned_total": sum(n for _, n in scanned),
         "issued_charts": [

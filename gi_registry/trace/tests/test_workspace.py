@@ -71,9 +71,9 @@ def test_producer_home_shows_its_own_workspace_only(client, producer_user, world
     assert html.count("data-issued-chart=") == 2 and html.count("data-scanned-chart=") == 2
     this_month = timezone.localdate().strftime("%Y-%m")
     assert f"<title>{this_month}: 5</title>" in html and f"<title>{this_month}: 3</title>" in html
-    # quick actions
-    assert 'href="/admin/snippets/gi_registry/batch/add/?copy=last"' in html
-    assert 'href="/admin/snippets/gi_registry/batch/add/"' in html and 'href="/admin/trace/scans/"' in html
+    # quick actions: a new batch and a copy of the last one open the guided flow
+    assert 'href="/admin/snippets/gi_registry/batch/add/?copy=last&amp;flow=1"' in html
+    assert 'href="/admin/snippets/gi_registry/batch/add/?flow=1"' in html and 'href="/admin/trace/scans/"' in html
 
 
 def test_renewals_due_at_90_and_30_days(client, producer_user, world):
