@@ -13,6 +13,8 @@ producers:
 * codes issued and counted scans per month over the last 12 months, drawn on the server with the
   scan dashboard's chart (``scan_figures.day_chart``, ``per="month"``);
 * certificates issued (count and the latest, linking to each batch's certificate page);
+* "my public profile" (the producer record's edit page, whose 公开介绍 tab is the profile) and where
+  it stands in moderation (``profile_state``);
 * quick actions.
 
 The number of queries does not grow with batches, codes or scans (aggregates in the database):
@@ -25,9 +27,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.admin.ui.components import Component
+from wagtail.models import WorkflowState
 
+from core.admin_workflow import with_workflow_states
 from gi_registry.models import Authorisation, Producer
 from gi_registry.permissions import is_officer
 
@@ -50,6 +56,21 @@ def own_producers(user):
 
 def has_workspace(user) -> bool:
     return own_producers(user).exists()
+
+
+def profile_state(producer: Producer) -> tuple[str, str]:
+    """Where the producer's public profile (its record's edit) stands: ``(key, label)``, from its
+    active workflow state (prefetched by ``with_workflow_states``) and its unpublished changes."""
+    state = producer.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return "changes", gettext("Changes requested")
+    if state is not None:
+        return "moderation", gettext("In moderation")
+    if producer.has_unpublished_changes:
+        return "draft", gettext("Draft, not submitted")
+    if not (producer.description or producer.genuine_box):
+        return "empty", gettext("Not written yet")
+    return "live", gettext("Published")
 
 
 def last_months(today: datetime.date, count: int = MONTHS) -> list[datetime.date]:
@@ -110,8 +131,11 @@ def _per_month(queryset, field: str, months: list[datetime.date]) -> list[tuple[
 def workspace_context(user, today: datetime.date | None = None) -> dict:
     """Everything the workspace shows for ``user``'s own producers."""
     today = today or timezone.localdate()
-    producers = list(own_producers(user).order_by("name"))
+    producers = list(with_workflow_states(own_producers(user)).order_by("name"))
     producer_ids = [p.pk for p in producers]
+    for producer in producers:
+        producer.profile_url = reverse("wagtailsnippets_gi_registry_producer:edit", args=[producer.pk])
+        producer.profile_state, producer.profile_state_label = profile_state(producer)
     authorisations = list(
         Authorisation.objects.filter(producer_id__in=producer_ids)
         .select_related("producer", "geographical_indication")
