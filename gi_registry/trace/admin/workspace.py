@@ -13,6 +13,8 @@ producers:
 * codes issued and counted scans per month over the last 12 months, drawn on the server with the
   scan dashboard's chart (``scan_figures.day_chart``, ``per="month"``);
 * certificates issued (count and the latest, linking to each batch's certificate page);
+* the yearly usage report due (last year's, per authorisation in force then): its due date
+  (``USAGE_REPORT_DUE``), its state, overdue highlighted, a link to file, continue or view it;
 * "my public profile" (the producer record's edit page, whose 公开介绍 tab is the profile) and where
   it stands in moderation (``profile_state``);
 * quick actions.
@@ -37,8 +39,9 @@ from core.admin_workflow import with_workflow_states
 from gi_registry.models import Authorisation, Producer
 from gi_registry.permissions import is_officer
 
+from .. import usage
 from ..issuance import remaining_quota
-from ..models import Batch, ComplianceCertificate, Scan, TraceCode
+from ..models import Batch, ComplianceCertificate, Scan, TraceCode, UsageReport
 from ..reminders import RENEWAL_DAYS, URGENT_DAYS, threshold_for
 from .scan_figures import NARROW, WIDE, day_chart
 
@@ -101,6 +104,60 @@ def renewals_due(authorisations, today: datetime.date) -> list[Renewal]:
         if auth.status == Authorisation.Status.ACTIVE and threshold_for(days_left) is not None:
             due.append(Renewal(auth, days_left))
     return sorted(due, key=lambda r: r.days_left)
+
+
+@dataclass
+class ReportDue:
+    """The yearly usage report (地理标志专用标志使用情况) of one authorisation for ``year``: where
+    it stands on the workspace's "due" line."""
+
+    authorisation: Authorisation
+    year: int
+    due: datetime.date
+    report: UsageReport | None
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        """``not_started``, or the report's status (draft, submitted, returned, accepted)."""
+        return self.report.status if self.report is not None else "not_started"
+
+    @property
+    def state_label(self) -> str:
+        return self.report.get_status_display() if self.report is not None else gettext("Not started")
+
+    @property
+    def to_file(self) -> bool:
+        """The producer still has to file it (nothing yet, a draft, or returned for correction)."""
+        return self.report is None or self.report.is_editable
+
+    @property
+    def action_label(self) -> str:
+        if self.report is None:
+            return gettext("File the report")
+        return gettext("Continue the report") if self.report.is_editable else gettext("View the report")
+
+    @property
+    def url(self) -> str:
+        return reverse("usage_reports:report", args=[self.authorisation.pk, self.year])
+
+
+def usage_reports_due(authorisations, today: datetime.date) -> list[ReportDue]:
+    """Last year's report of each authorisation in force during last year: its due date
+    (``usage.due_date``), its state and whether it is overdue (``usage.is_overdue``), in one query."""
+    year = today.year - 1
+    candidates = [a for a in authorisations if usage.in_force_during(a, year)]
+    if not candidates:
+        return []
+    reports = {
+        r.authorisation_id: r
+        for r in UsageReport.objects.filter(year=year, authorisation_id__in=[a.pk for a in candidates])
+    }
+    due = usage.due_date(year)
+    return [
+        ReportDue(a, year, due, reports.get(a.pk), usage.is_overdue(reports.get(a.pk), a, year, today))
+        for a in sorted(candidates, key=lambda a: a.number)
+    ]
 
 
 def _per_month(queryset, field: str, months: list[datetime.date]) -> list[tuple[datetime.date, int]]:
@@ -184,7 +241,7 @@ def workspace_context(user, today: datetime.date | None = None) -> dict:
             certificates.select_related("batch").order_by("-issued_at", "-pk")[:LATEST_CERTIFICATES]
         ),
         "today": today,
-        # the yearly usage report (地理标志专用标志使用情况) is built separately; its "due" line goes here
+        "usage_reports_due": usage_reports_due(authorisations, today),
     }
 
 
