@@ -65,8 +65,10 @@ class Command(BaseCommand):
                 f"renewal reminders: a run is queued now, then every day at {DAILY_AT:%H:%M} (Beijing time)"
             )
         else:
-            when = timezone.localtime(result.run_after) if hasattr(result, "run_after") else None
-            self.stdout.write(
-                "renewal reminders: a run is already waiting"
-                + (f" ({when:%Y-%m-%d %H:%M}); nothing added" if when else "; nothing added")
-            )
+            # the database queue stores "as soon as possible" as the largest date it can hold
+            run_after = getattr(result, "run_after", None)
+            if run_after is None or run_after.year >= 9999:
+                when = "as soon as the task worker takes it"
+            else:
+                when = f"at {timezone.localtime(run_after):%Y-%m-%d %H:%M}"
+            self.stdout.write(f"renewal reminders: a run is already waiting ({when}); nothing added")
