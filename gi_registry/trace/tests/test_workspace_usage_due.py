@@ -95,3 +95,32 @@ def test_no_due_line_for_an_authorisation_that_started_this_year(producer_user, 
     auth.producer.accounts.add(producer_user)
     auth.producer.save()
     assert "data-usage-due" not in panel(producer_user, AFTER_DUE)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_overdue_report_stands_out_on_a_phone(live_server, browser, screenshot_dir, settings):
+    """Last year's report not started, past its due day (01-01 of this year): the line is red and
+    says 已逾期, fits a 390 px phone, and its link opens the report's form."""
+    from browser import PHONE, log_in, no_overflow
+    from gi_registry.factories import make_user
+    from gi_registry.setup import PRODUCERS
+
+    settings.USAGE_REPORT_DUE = "01-01"
+    user = make_user("producer", PRODUCERS)
+    auth = AuthorisationFactory(number="LPGI-2024-00101", valid_from=years_ago(2), valid_until=years_ago(-2))
+    auth.producer.accounts.add(user)
+    auth.producer.save()
+    page = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2).new_page()
+    log_in(page, live_server.url)
+    line = page.locator('[data-usage-report="LPGI-2024-00101"]')
+    line.scroll_into_view_if_needed()
+    if (TODAY.month, TODAY.day) != (1, 1):  # on 1 January last year's report is due that very day
+        assert "已逾期" in line.inner_text() and line.get_attribute("data-overdue") is not None
+        stripe = line.evaluate("li => getComputedStyle(li).borderInlineStartColor")
+        assert stripe == "rgb(180, 35, 24)", stripe  # the urgent red, not the text's colour
+    assert no_overflow(page)
+    page.screenshot(path=screenshot_dir / "workspace-usage-overdue-390.png")
+    line.get_by_role("link", name="填报").click()
+    page.wait_for_url(f"{live_server.url}/admin/trace/usage/{auth.pk}/{LAST_YEAR}/")
+    assert page.locator("input[name=labels_used]").is_visible()
