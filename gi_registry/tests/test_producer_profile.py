@@ -222,3 +222,20 @@ def test_producer_and_gi_pages_do_not_grow_queries_with_profiles(client):
     with CaptureQueriesContext(connection) as again:
         client.get(first.get_absolute_url())
     assert len(again) == len(one_producer)
+
+
+def test_a_producer_cannot_approve_its_own_profile(client, producer_user, world):
+    own = world["own"]
+    client.force_login(producer_user)
+    data = profile_data(own, [(world["own_photo"], "package")], genuine_box=GENUINE)
+    client.post(url("edit", own.pk), {**data, "action-submit": "submit"})
+    task_state = WorkflowState.objects.get(status=WorkflowState.STATUS_IN_PROGRESS).current_task_state
+    response = client.post(url("workflow_action", own.pk, "approve", task_state.pk), {"comment": ""})
+    assert response.status_code in (302, 403)
+    edit = client.post(
+        url("edit", own.pk), {**data, "action-workflow-action": "true", "workflow-action-name": "approve"}
+    )
+    assert edit.status_code in (200, 302, 403)
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_IN_PROGRESS
+    client.logout()
+    assert GENUINE not in public(client, own) and not ProducerPhoto.objects.exists()

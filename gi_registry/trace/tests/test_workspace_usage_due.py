@@ -98,7 +98,7 @@ def test_no_due_line_for_an_authorisation_that_started_this_year(producer_user, 
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_overdue_report_stands_out_on_a_phone(live_server, browser, screenshot_dir, settings):
     """Last year's report not started, past its due day (01-01 of this year): the line is red and
     says 已逾期, fits a 390 px phone, and its link opens the report's form."""
