@@ -239,3 +239,17 @@ def test_a_producer_cannot_approve_its_own_profile(client, producer_user, world)
     assert WorkflowState.objects.get().status == WorkflowState.STATUS_IN_PROGRESS
     client.logout()
     assert GENUINE not in public(client, own) and not ProducerPhoto.objects.exists()
+
+
+def test_the_photo_chooser_offers_the_producer_its_own_photos_only(client, producer_user, world):
+    """The profile tab's image chooser (Wagtail's, guarded per collection by ``media_collections``)."""
+    client.force_login(producer_user)
+    form = client.get(url("edit", world["own"].pk)).content.decode()
+    chooser = reverse("wagtailimages_chooser:choose")
+    assert chooser in form  # the photos are chosen with the image chooser
+    listed = client.get(chooser).json()["html"]
+    assert "甲方正品包装照片" in listed and "甲方标志照片" in listed
+    assert OTHER_PHOTO not in listed
+    other_collection = world["other"].media_collection.collection
+    listed = client.get(chooser, {"collection_id": other_collection.pk}).json()["html"]
+    assert OTHER_PHOTO not in listed
