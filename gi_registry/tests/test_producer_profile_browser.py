@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from browser import PHONE, log_in, no_overflow
+from browser import DESKTOP, PHONE, log_in, no_overflow
 from core.demo import load_demo_data
 from gi_registry.demo import DEFAULT_DEMO_PASSWORD, DEMO_PRODUCER_ACCOUNT_FOR
 from gi_registry.models import GeographicalIndication, Producer
@@ -25,6 +25,12 @@ def test_genuine_box_on_the_public_pages_and_the_profile_tab_on_a_phone(
     load_demo_data(io.StringIO(), io.StringIO(), verbosity=0)
     producer = Producer.objects.get(credit_code=DEMO_PRODUCER_ACCOUNT_FOR)
     gi = GeographicalIndication.objects.get(slug="liangping-you")
+
+    desktop = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    desktop.goto(live_server.url + producer.get_absolute_url())
+    assert desktop.locator("section.genuine-box img.story-img").count() == 2
+    assert no_overflow(desktop)
+    desktop.locator("section.genuine-box").screenshot(path=screenshot_dir / "profile-producer-genuine-box-1280.png")
 
     context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
     page = context.new_page()
