@@ -385,3 +385,81 @@ def gi_mark(name: str, latin: str, kind_zh: str, kind_en: str, motif: str, colou
     _centered(draw, (w / 2, h * 0.7), label, size, colour)
     _centered(draw, (w / 2, h * 0.8), text("示例 · DEMO", "DEMO"), 28, "#7a5c2e")
     return _finish(image)
+
+
+# --- a producer's genuine package (1200 × 800) -----------------------------------------------------
+
+
+def package_illustration(
+    producer: str, product: str, motif: str, colour: str, close_up: bool = False, mark: Image.Image | None = None
+) -> Image.Image:
+    """A flat drawing of a gift box of ``product`` by ``producer``: the product's illustration on the
+    front, a round mark (a placeholder, not the official special mark) and a square standing for the
+    printed trace code; ``close_up`` draws only the box's label (mark, code and name) larger.
+    ``mark`` (e.g. the GI's demo mark, ``gi_mark``) is printed in the round mark's place.
+    Tagged "示例 DEMO" like every demo picture."""
+    s = SCALE
+    width, height = PHOTO_SIZE
+    w, h = width * s, height * s
+    image = _canvas(width, height, "#f4efe6", "#e2d6c2")
+    draw = ImageDraw.Draw(image, "RGBA")
+    if close_up:
+        x0, y0, x1, y1 = w * 0.12, h * 0.14, w * 0.88, h * 0.84
+    else:
+        # the box: front, top and side faces
+        x0, y0, x1, y1 = w * 0.18, h * 0.3, w * 0.72, h * 0.86
+        depth = w * 0.1
+        draw.polygon(
+            [(x0, y0), (x0 + depth, y0 - depth * 0.8), (x1 + depth, y0 - depth * 0.8), (x1, y0)], fill="#d9c39c"
+        )
+        draw.polygon(
+            [(x1, y0), (x1 + depth, y0 - depth * 0.8), (x1 + depth, y1 - depth * 0.8), (x1, y1)], fill="#b99a6a"
+        )
+        draw.rectangle((x0, y0, x1, y1), fill="#efe0c0", outline="#8a6a3a", width=3 * s)
+        photo = product_illustration(motif, tag=False).resize((int((x1 - x0) * 0.56), int((x1 - x0) * 0.37)))
+        image.paste(photo, (int(x0 + (x1 - x0) * 0.06), int(y0 + (y1 - y0) * 0.1)))
+    # the label band: the mark, the code's square and the producer's name
+    band_top = y0 + (y1 - y0) * (0.12 if close_up else 0.64)
+    draw.rectangle((x0, band_top, x1, y1), fill=(255, 255, 255, 235), outline=colour, width=3 * s)
+    if close_up:
+        r = (y1 - band_top) * 0.3
+        cx, cy = x0 + (x1 - x0) * 0.05 + r, band_top + (y1 - band_top) / 2
+    else:
+        r = (y1 - band_top) * 0.36
+        cx, cy = x0 + (x1 - x0) * 0.8, y0 + (y1 - y0) * 0.3
+    if mark is None:
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill="#fffaf0", outline=colour, width=8 * s)
+        _centered(draw, (cx, cy), text("标志", "MARK"), 28 if close_up else 20, colour)
+    else:
+        printed = mark.convert("RGBA").resize((int(2 * r), int(2 * r)), Image.Resampling.LANCZOS)
+        image.paste(printed, (int(cx - r), int(cy - r)), printed)
+    # the printed code: a fixed pattern of squares (not a readable code)
+    q = (y1 - band_top) * (0.46 if close_up else 0.7)
+    qx = x1 - q - (x1 - x0) * 0.05
+    qy = band_top + ((y1 - band_top) - q) / 2
+    draw.rectangle((qx, qy, qx + q, qy + q), fill="#ffffff", outline="#222222", width=2 * s)
+    n = 13
+    cell = (q - 4 * s) / n
+    ox, oy = qx + 2 * s, qy + 2 * s
+    finders = [(0, 0), (n - 4, 0), (0, n - 4)]
+
+    def in_finder(i: int, j: int) -> bool:
+        return any(fx <= i < fx + 4 and fy <= j < fy + 4 for fx, fy in finders)
+
+    for i in range(n):
+        for j in range(n):
+            if not in_finder(i, j) and (i * 7 + j * 5 + i * j) % 3 == 0:
+                draw.rectangle((ox + i * cell, oy + j * cell, ox + (i + 1) * cell, oy + (j + 1) * cell), fill="#222222")
+    for fx, fy in finders:  # rings with a dot, like a QR symbol's finder patterns
+        fx0, fy0 = ox + fx * cell, oy + fy * cell
+        draw.rectangle((fx0, fy0, fx0 + 4 * cell, fy0 + 4 * cell), outline="#222222", width=max(int(cell * 0.8), 1))
+        draw.rectangle((fx0 + 1.4 * cell, fy0 + 1.4 * cell, fx0 + 2.6 * cell, fy0 + 2.6 * cell), fill="#222222")
+    name_x = cx + r + (x1 - x0) * 0.05 if close_up else x0 + (x1 - x0) * 0.05
+    label = text(product, "Product")
+    size = _fit_size(draw, label, 48 if close_up else 40, (qx - name_x) / s - 20)
+    draw.text((name_x, band_top + (y1 - band_top) * 0.22), label, font=font(size * s), fill=colour)
+    small = text(producer, "Producer")
+    size = _fit_size(draw, small, 30 if close_up else 22, (qx - name_x) / s - 20)
+    draw.text((name_x, band_top + (y1 - band_top) * 0.58), small, font=font(size * s), fill="#333333")
+    _demo_tag(draw, width, height)
+    return _finish(image)

@@ -48,12 +48,13 @@ import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
+from wagtail.actions.edit import EditAction
 
 from core.demo import RECORDS, DemoRun, Outcome, Step, demo_image, sync_record
 from core.demo_art import MOTIFS
 
-from .media_collections import registry_media_collection
-from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
+from .media_collections import registry_media_collection, sync_producer_collection
+from .models import Authorisation, GeographicalIndication, Producer, ProducerPhoto, ProductFamily, Standard, Township
 from .models.standards import standard_slug
 from .setup import BRAND_EDITORS, REGISTRY_OFFICERS, ensure_groups_and_workflow
 from .setup import PRODUCERS as PRODUCER_ACCOUNTS
@@ -660,6 +661,7 @@ def load(run: DemoRun) -> None:
     users = load_users(run) if os.environ.get("DEMO_USERS", "1").strip() != "0" else {}
     gis = load_geographical_indications(run)
     producers = load_producers(run, users.get("producer"))
+    load_producer_profile(run)
     load_authorisations(run, gis, producers)
     load_standards(run, gis)
 
@@ -757,6 +759,59 @@ def load_producers(run: DemoRun, account) -> dict[int, Producer]:
         producers[seed] = producer
         run.record("producers", code, outcome, position, len(PRODUCERS))
     return producers
+
+
+#: the demo producer's public profile: approved (published), with two drawn photos in its own
+#: collection (made when the demo account is linked; without demo accounts, the text only)
+DEMO_GENUINE_BOX = (
+    "正品梁平柚礼盒为牛皮纸色纸箱，正面印有梁平柚图案和农产品地理标志专用标志；侧面白色标签印有"
+    "产品名称、本社名称和一枚追溯二维码，扫码显示“正品”及批次信息。封口贴完整，箱内每个柚子套有印社名的网套。"
+    "（演示数据）"
+)
+DEMO_PROFILE_PHOTOS = [
+    # (title, kind, caption, close-up of the label?)
+    ("川西柚子合作社 正品礼盒", ProducerPhoto.Kind.PACKAGE, "礼盒正面与侧面标签（示例图片）", False),
+    ("川西柚子合作社 包装标签", ProducerPhoto.Kind.MARK, "标签上的专用标志与追溯码（示例图片）", True),
+]
+
+
+def load_producer_profile(run: DemoRun) -> None:
+    """The demo producer's public profile (公开介绍), published as if an officer had approved it:
+    the "how to recognise the genuine box" text and the photos drawn by
+    ``core.demo_art.package_illustration`` (with the 梁平柚 demo mark), in the producer's own
+    collection, titled 示例·… and tagged 示例图片. Published again only when it differs."""
+    from core.demo_art import gi_mark, package_illustration
+
+    producer = Producer.objects.filter(credit_code=DEMO_PRODUCER_ACCOUNT_FOR).first()
+    if producer is None:
+        return
+    link = sync_producer_collection(producer)
+    wanted = []
+    if link is not None:
+        pomelo = GeographicalIndication.Kind.AGRICULTURAL
+        for title, kind, caption, close_up in DEMO_PROFILE_PHOTOS:
+
+            def draw(close_up=close_up):
+                mark = gi_mark(
+                    "梁平柚", "Liangping Pomelo", GI_KIND_ZH[pomelo], GI_KIND_EN[pomelo], "pomelo", "#2f6d8c"
+                )
+                return package_illustration(producer.name, "梁平柚礼盒", "pomelo", "#2f6d8c", close_up, mark)
+
+            image, outcome = demo_image(title, draw, link.collection, f"demo-profile-{kind}.png")
+            wanted.append((image.pk, kind, caption))
+            run.record("producer profile photos", title, outcome, len(wanted), len(DEMO_PROFILE_PHOTOS))
+    live = [(p.image_id, p.kind, p.caption) for p in producer.profile_photos.order_by("sort_order")]
+    if producer.live and producer.genuine_box == DEMO_GENUINE_BOX and live == wanted:
+        run.record("producer profiles", producer.credit_code, Outcome.UNCHANGED, 1, 1)
+        return
+    first = not producer.genuine_box and not live
+    producer.genuine_box = DEMO_GENUINE_BOX
+    producer.profile_photos = [
+        ProducerPhoto(image_id=image_id, kind=kind, caption=caption, sort_order=i)
+        for i, (image_id, kind, caption) in enumerate(wanted)
+    ]
+    EditAction(producer, publish=True).execute(skip_permission_checks=True)
+    run.record("producer profiles", producer.credit_code, Outcome.CREATED if first else Outcome.UPDATED, 1, 1)
 
 
 def load_authorisations(run: DemoRun, gis: dict[str, GeographicalIndication], producers: dict[int, Producer]) -> None:

@@ -34,18 +34,30 @@ def gi_detail(request, slug):
         gi = services.gi_detail(slug)
     except GeographicalIndication.DoesNotExist as exc:
         raise Http404 from exc
-    authorisations = services.authorised_producers(gi)
+    authorisations = services.with_profile(services.authorised_producers(gi), "producer")
+    shown = list(authorisations[:GI_PAGE_PRODUCERS])
     return render(
         request,
         "gi_registry/gi_detail.html",
         {
             "gi": gi,
-            "authorisations": authorisations[:GI_PAGE_PRODUCERS],
+            "authorisations": shown,
             "authorisation_count": authorisations.count(),
+            "genuine_box_producers": producers_with_profile(a.producer for a in shown),
             "polygon_svg": gi_polygon_svg(gi.protected_area_geojson),
             "jsonld": gi_jsonld(gi, request),
         },
     )
+
+
+def producers_with_profile(producers) -> list[Producer]:
+    """The producers (each once) whose public profile says how to recognise their genuine box."""
+    seen, found = set(), []
+    for producer in producers:
+        if producer.pk not in seen and (producer.genuine_box or producer.public_photos):
+            seen.add(producer.pk)
+            found.append(producer)
+    return found
 
 
 def producer_directory(request):
@@ -66,7 +78,7 @@ def producer_directory(request):
 
 
 def producer_detail(request, credit_code):
-    producer = get_object_or_404(services.public_producers(), credit_code=credit_code.upper())
+    producer = get_object_or_404(services.with_profile(services.public_producers()), credit_code=credit_code.upper())
     authorisations = services.public_authorisations().filter(producer=producer).order_by("-valid_from")
     return render(
         request,

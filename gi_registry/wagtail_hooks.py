@@ -4,7 +4,14 @@ from django import forms
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -15,7 +22,7 @@ from . import (
     admin_media_api,  # noqa: F401  (the admin API's images and documents: only the choosable)
 )
 from .admin_bulk_actions import ChangeStatusBulkAction, ExportSelectedBulkAction, register_log_action
-from .admin_forms import AuthorisationForm
+from .admin_forms import AuthorisationForm, ProducerForm
 from .admin_scoping import RegistryChooserViewSet, ScopedDeleteBulkAction, owner_scoped
 from .admin_search import (
     AdminSearchIndexMixin,
@@ -27,6 +34,9 @@ from .admin_search import (
 from .import_views import RegistryImportViewSet
 from .models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 from .permissions import OFFICER_PERMISSION
+
+#: a producer's public profile shows at most this many photos
+PROFILE_PHOTOS_MAX = 6
 
 
 class RegistryViewSet(AdminSearchViewSetMixin, ModerationViewSetMixin, SnippetViewSet):
@@ -132,10 +142,23 @@ class ProducerViewSet(RegistryViewSet):
                     FieldPanel("address"),
                     FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
                     FieldPanel("product_families", widget=forms.CheckboxSelectMultiple),
-                    FieldPanel("description"),
                     FieldPanel("website"),
                 ],
                 heading=_("Producer"),
+            ),
+            # The producer's public profile: written by its accounts, published through moderation.
+            ObjectList(
+                [
+                    FieldPanel("description"),
+                    FieldPanel("genuine_box"),
+                    InlinePanel(
+                        "profile_photos",
+                        label=_("Photos of the genuine package and mark"),
+                        max_num=PROFILE_PHOTOS_MAX,
+                        panels=[FieldPanel("image"), FieldPanel("kind"), FieldPanel("caption")],
+                    ),
+                ],
+                heading=_("Public profile"),
             ),
             ObjectList(
                 [FieldPanel("contact_person"), FieldPanel("contact_phone"), FieldPanel("contact_public")],
@@ -151,7 +174,8 @@ class ProducerViewSet(RegistryViewSet):
                 heading=_("Registry"),
                 permission=OFFICER_PERMISSION,
             ),
-        ]
+        ],
+        base_form_class=ProducerForm,
     )
 
     def get_queryset(self, request):

@@ -2,7 +2,7 @@
 
 from .authorisations import Authorisation, AuthorisationNumberSequence
 from .indications import GeographicalIndication
-from .producers import Producer, ProducerCollection
+from .producers import Producer, ProducerCollection, ProducerPhoto
 from .reference import ProductFamily, Township
 from .standards import Standard
 
@@ -12,6 +12,7 @@ __all__ = [
     "GeographicalIndication",
     "Producer",
     "ProducerCollection",
+    "ProducerPhoto",
     "ProductFamily",
     "Standard",
     "Township",

@@ -6,7 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from ..validators import normalise_credit_code, validate_credit_code
@@ -72,6 +73,14 @@ class Producer(RegistryRecord):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    genuine_box = models.TextField(
+        _("how to recognise the genuine box"),
+        blank=True,
+        help_text=_(
+            "What a buyer can check on your package and label: the mark, the printed code, the seal, "
+            "the box's colours and print. Shown on your public page and on the pages of your GIs."
+        ),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     accounts = ParentalManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -122,6 +131,37 @@ class Producer(RegistryRecord):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
         self.check_status_transition()
+
+
+class ProducerPhoto(Orderable):
+    """A photo on a producer's public profile (公开介绍): its genuine package or the mark as printed
+    on it, to show buyers how to recognise the genuine box.
+
+    A child of the producer record (``ParentalKey``), so it is kept in the producer's revisions and
+    goes live only when the producer's edit is published (through the registry's moderation); the
+    public pages read the rows, which hold the live version only. The image must be in the
+    producer's own collection (``ProducerForm`` refuses any other).
+    """
+
+    class Kind(models.TextChoices):
+        PACKAGE = "package", _("Genuine package")
+        MARK = "mark", _("Mark on the package")
+
+    producer = ParentalKey(
+        Producer, verbose_name=_("producer"), on_delete=models.CASCADE, related_name="profile_photos"
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("shows"), max_length=10, choices=Kind.choices, default=Kind.PACKAGE)
+    caption = models.CharField(_("caption"), max_length=120, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("profile photo")
+        verbose_name_plural = _("profile photos")
+
+    def __str__(self) -> str:
+        return self.caption or str(self.image)
 
 
 class ProducerCollection(models.Model):

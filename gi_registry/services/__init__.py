@@ -10,7 +10,7 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from ..models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
+from ..models import Authorisation, GeographicalIndication, Producer, ProducerPhoto, ProductFamily, Standard
 
 
 def public_gis() -> QuerySet[GeographicalIndication]:
@@ -19,6 +19,19 @@ def public_gis() -> QuerySet[GeographicalIndication]:
 
 def public_producers() -> QuerySet[Producer]:
     return Producer.objects.filter(live=True).select_related("township")
+
+
+def profile_photos() -> QuerySet[ProducerPhoto]:
+    """A producer's public profile photos (the rows hold the live version only: a draft's photos
+    stay in its revision), with their images and renditions in two more queries in all."""
+    return ProducerPhoto.objects.select_related("image").prefetch_related("image__renditions").order_by("sort_order")
+
+
+def with_profile(queryset: QuerySet, path: str = "") -> QuerySet:
+    """``queryset`` (producers, or records with a producer at ``path``) with each producer's
+    profile photos as ``public_photos``: a fixed number of queries whatever the number of rows."""
+    lookup = f"{path}__profile_photos" if path else "profile_photos"
+    return queryset.prefetch_related(Prefetch(lookup, queryset=profile_photos(), to_attr="public_photos"))
 
 
 def public_standards() -> QuerySet[Standard]:

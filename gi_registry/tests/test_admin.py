@@ -28,6 +28,12 @@ def producer_form(**overrides) -> dict:
         "contact_person": "",
         "contact_phone": "",
         "status": "active",
+        "genuine_box": "",
+        # the public profile's photos (an inline formset): none
+        "profile_photos-TOTAL_FORMS": "0",
+        "profile_photos-INITIAL_FORMS": "0",
+        "profile_photos-MIN_NUM_FORMS": "0",
+        "profile_photos-MAX_NUM_FORMS": "6",
     }
     data.update(overrides)
     return data

@@ -237,6 +237,8 @@ def producer_form(code):
         "township": Township.objects.first().pk,
         "address": "",
         "status": "active",
+        "profile_photos-TOTAL_FORMS": "0",
+        "profile_photos-INITIAL_FORMS": "0",
         "action-publish": "action-publish",
     }
 

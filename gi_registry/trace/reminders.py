@@ -1,6 +1,10 @@
 """Renewal reminders: e-mail a producer's accounts 90 and 30 days before an authorisation expires.
 
-``send_renewal_reminders`` (a management command, run daily by cron) calls ``send_due``. A
+A background task, ``send_reminders_task``, calls ``send_due`` every day at ``DAILY_AT`` (Beijing
+time) in the task worker (``manage.py db_worker --backend background``): each run puts the next
+day's run in the queue (``schedule_daily_run``, which adds none when one is already waiting, so the
+chain never doubles). ``manage.py send_renewal_reminders --enqueue`` starts the chain (``make run``
+does); ``send_renewal_reminders`` without it sends at once, as before (a cron may still run it). A
 reminder is due for an active authorisation expiring within ``THRESHOLDS`` days (the producer
 workspace's "renewals due" by the same ``threshold_for``): the tightest
 threshold reached, once. What was sent is recorded (``RenewalReminder``, unique per authorisation,
@@ -13,24 +17,31 @@ with an e-mail address is counted and left for the next run (the office may add 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from gi_registry.models import Authorisation
 
 from .models import RenewalReminder
+
+logger = logging.getLogger(__name__)
 
 #: days before expiry: reminded (and listed as "renewals due" on the producer's workspace) from
 #: RENEWAL_DAYS, highlighted and reminded again from URGENT_DAYS
 RENEWAL_DAYS = 90
 URGENT_DAYS = 30
 THRESHOLDS = (URGENT_DAYS, RENEWAL_DAYS)  # tightest first
+
+#: when the daily background run sends the reminders due that day (Asia/Shanghai)
+DAILY_AT = datetime.time(8, 0)
 
 
 @dataclass
@@ -123,3 +134,66 @@ def send_due(today: datetime.date | None = None, progress: Callable[[int, int], 
         if progress:
             progress(done, len(authorisations))
     return summary
+
+
+# -- the daily background run ------------------------------------------------------------------
+
+
+def next_daily_run(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The first ``DAILY_AT`` (local time) after ``now``."""
+    now = timezone.localtime(now or timezone.now())
+    run = now.replace(hour=DAILY_AT.hour, minute=DAILY_AT.minute, second=0, microsecond=0)
+    if run <= now:
+        tomorrow = now.date() + datetime.timedelta(days=1)
+        run = timezone.make_aware(datetime.datetime.combine(tomorrow, DAILY_AT))
+    return run
+
+
+def waiting_daily_run():
+    """The run of ``send_reminders_task`` already waiting in the database queue, or None (also when
+    the background backend is not the database one: nothing to look at then)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = send_reminders_task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    return (
+        DBTaskResult.objects.filter(
+            task_path=send_reminders_task.module_path, status=TaskResultStatus.READY, backend_name=backend.alias
+        )
+        .order_by("run_after")
+        .first()
+    )
+
+
+def schedule_daily_run(run_after: datetime.datetime | None = None, *, now: bool = False):
+    """Put a run of ``send_reminders_task`` in the queue, at ``run_after`` (by default the next
+    ``DAILY_AT``; ``now=True``: as soon as the worker can), unless a run is already waiting.
+
+    Returns ``(result, queued)``: the new or waiting run (None where the backend cannot wait, e.g.
+    the immediate backend of the tests), and whether one was added."""
+    backend = send_reminders_task.get_backend()
+    if not backend.supports_defer:
+        return None, False
+    waiting = waiting_daily_run()
+    if waiting is not None:
+        return waiting, False
+    if now:
+        return send_reminders_task.enqueue(), True
+    return send_reminders_task.using(run_after=run_after or next_daily_run()).enqueue(), True
+
+
+@task(backend="background")
+def send_reminders_task() -> dict:
+    """Send today's reminders (``send_due``), then queue tomorrow's run, even when this one failed.
+    Idempotent: a reminder already recorded (``RenewalReminder``) is not sent again, so a run
+    repeated the same day sends nothing more."""
+    try:
+        summary = send_due()
+    finally:
+        schedule_daily_run()
+    if summary.failed:  # nothing recorded for them: tried again on tomorrow's run
+        logger.warning("renewal reminders: %s could not be sent", summary.failed)
+    return asdict(summary)

@@ -88,6 +88,9 @@ class LoadedDemoData(TestCase):
             + len(demo.GEOGRAPHICAL_INDICATIONS)
             + len(brand_demo.BRANDS)
             + len(website_demo.FAMILY_PAGES)
+            # the demo producer's public profile and its drawn photos
+            + 1
+            + len(demo.DEMO_PROFILE_PHOTOS)
         )
         self.assertEqual(self.first_run, (expected, 2, 0))  # the home page, and the Site record (localhost → origin)
 
@@ -217,7 +220,12 @@ class LoadedDemoData(TestCase):
         from website.models import ProductFamilyPage
 
         demo_images = Image.objects.filter(tags__name=DEMO_IMAGE_TAG)
-        expected = len(demo.GEOGRAPHICAL_INDICATIONS) + len(brand_demo.BRANDS) + len(website_demo.FAMILY_PAGES)
+        expected = (
+            len(demo.GEOGRAPHICAL_INDICATIONS)
+            + len(brand_demo.BRANDS)
+            + len(website_demo.FAMILY_PAGES)
+            + len(demo.DEMO_PROFILE_PHOTOS)  # the demo producer's package and label
+        )
         self.assertEqual(demo_images.count(), expected)
         for image in demo_images:
             with self.subTest(image=image.title):

@@ -15,6 +15,10 @@ producers:
 * codes issued and counted scans per month over the last 12 months, drawn on the server with the
   scan dashboard's chart (``scan_figures.day_chart``, ``per="month"``);
 * certificates issued (count and the latest, linking to each batch's certificate page);
+* the yearly usage report due (last year's, per authorisation in force then): its due date
+  (``USAGE_REPORT_DUE``), its state, overdue highlighted, a link to file, continue or view it;
+* "my public profile" (the producer record's edit page, whose 公开介绍 tab is the profile) and where
+  it stands in moderation (``profile_state``);
 * quick actions.
 
 The number of queries does not grow with batches, codes or scans (aggregates in the database):
@@ -27,14 +31,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.admin.ui.components import Component
+from wagtail.models import WorkflowState
 
+from core.admin_workflow import with_workflow_states
 from gi_registry.models import Authorisation, Producer
 from gi_registry.permissions import is_officer
 
+from .. import usage
 from ..issuance import remaining_quota
-from ..models import Batch, ComplianceCertificate, Scan, TraceCode
+from ..models import Batch, ComplianceCertificate, Scan, TraceCode, UsageReport
 from ..reminders import RENEWAL_DAYS, URGENT_DAYS, threshold_for
 from .flow import unfinished_batches
 from .scan_figures import NARROW, WIDE, day_chart
@@ -53,6 +62,21 @@ def own_producers(user):
 
 def has_workspace(user) -> bool:
     return own_producers(user).exists()
+
+
+def profile_state(producer: Producer) -> tuple[str, str]:
+    """Where the producer's public profile (its record's edit) stands: ``(key, label)``, from its
+    active workflow state (prefetched by ``with_workflow_states``) and its unpublished changes."""
+    state = producer.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return "changes", gettext("Changes requested")
+    if state is not None:
+        return "moderation", gettext("In moderation")
+    if producer.has_unpublished_changes:
+        return "draft", gettext("Draft, not submitted")
+    if not (producer.description or producer.genuine_box):
+        return "empty", gettext("Not written yet")
+    return "live", gettext("Published")
 
 
 def last_months(today: datetime.date, count: int = MONTHS) -> list[datetime.date]:
@@ -85,6 +109,60 @@ def renewals_due(authorisations, today: datetime.date) -> list[Renewal]:
     return sorted(due, key=lambda r: r.days_left)
 
 
+@dataclass
+class ReportDue:
+    """The yearly usage report (地理标志专用标志使用情况) of one authorisation for ``year``: where
+    it stands on the workspace's "due" line."""
+
+    authorisation: Authorisation
+    year: int
+    due: datetime.date
+    report: UsageReport | None
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        """``not_started``, or the report's status (draft, submitted, returned, accepted)."""
+        return self.report.status if self.report is not None else "not_started"
+
+    @property
+    def state_label(self) -> str:
+        return self.report.get_status_display() if self.report is not None else gettext("Not started")
+
+    @property
+    def to_file(self) -> bool:
+        """The producer still has to file it (nothing yet, a draft, or returned for correction)."""
+        return self.report is None or self.report.is_editable
+
+    @property
+    def action_label(self) -> str:
+        if self.report is None:
+            return gettext("File the report")
+        return gettext("Continue the report") if self.report.is_editable else gettext("View the report")
+
+    @property
+    def url(self) -> str:
+        return reverse("usage_reports:report", args=[self.authorisation.pk, self.year])
+
+
+def usage_reports_due(authorisations, today: datetime.date) -> list[ReportDue]:
+    """Last year's report of each authorisation in force during last year: its due date
+    (``usage.due_date``), its state and whether it is overdue (``usage.is_overdue``), in one query."""
+    year = today.year - 1
+    candidates = [a for a in authorisations if usage.in_force_during(a, year)]
+    if not candidates:
+        return []
+    reports = {
+        r.authorisation_id: r
+        for r in UsageReport.objects.filter(year=year, authorisation_id__in=[a.pk for a in candidates])
+    }
+    due = usage.due_date(year)
+    return [
+        ReportDue(a, year, due, reports.get(a.pk), usage.is_overdue(reports.get(a.pk), a, year, today))
+        for a in sorted(candidates, key=lambda a: a.number)
+    ]
+
+
 def _per_month(queryset, field: str, months: list[datetime.date]) -> list[tuple[datetime.date, int]]:
     """Rows of ``queryset`` per month (local months, ``months`` their first days): one query over
     the indexed range, each row given its month's index by a ``CASE`` on the month boundaries and
@@ -113,8 +191,11 @@ def _per_month(queryset, field: str, months: list[datetime.date]) -> list[tuple[
 def workspace_context(user, today: datetime.date | None = None) -> dict:
     """Everything the workspace shows for ``user``'s own producers."""
     today = today or timezone.localdate()
-    producers = list(own_producers(user).order_by("name"))
+    producers = list(with_workflow_states(own_producers(user)).order_by("name"))
     producer_ids = [p.pk for p in producers]
+    for producer in producers:
+        producer.profile_url = reverse("wagtailsnippets_gi_registry_producer:edit", args=[producer.pk])
+        producer.profile_state, producer.profile_state_label = profile_state(producer)
     authorisations = list(
         Authorisation.objects.filter(producer_id__in=producer_ids)
         .select_related("producer", "geographical_indication")
@@ -164,7 +245,7 @@ def workspace_context(user, today: datetime.date | None = None) -> dict:
             certificates.select_related("batch").order_by("-issued_at", "-pk")[:LATEST_CERTIFICATES]
         ),
         "today": today,
-        # the yearly usage report (地理标志专用标志使用情况) is built separately; its "due" line goes here
+        "usage_reports_due": usage_reports_due(authorisations, today),
     }
 
 
