@@ -254,6 +254,8 @@ USAGE_DORMANT_MONTHS = env.int("USAGE_DORMANT_MONTHS", default=24)
 # photos are erased this many days after closing (``erase_case_personal_data``).
 PROTECTION_PRIVATE_ROOT = env.path("PROTECTION_PRIVATE_ROOT", default=str(BASE_DIR / "var" / "protection"))
 PROTECTION_RETENTION_DAYS = env.int("PROTECTION_RETENTION_DAYS", default=180)
+# Suspected copies (gi_registry/protection/copies.py) look at the scans of this many last days.
+PROTECTION_COPY_WINDOW_DAYS = env.int("PROTECTION_COPY_WINDOW_DAYS", default=90)
 # The origin printed in QR codes (e.g. "https://gi.liangping.example"); empty means the site origin.
 # Outside development (DEBUG off) issuance refuses an http or loopback origin (gi_registry/trace/labels.py).
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")
