@@ -1,8 +1,8 @@
 """The protection dashboard's figures: reports and suspected copies per week (the last 12 weeks,
 Monday to Sunday, Beijing time), per product family and per place, and the open and overdue cases.
 
-Reports are counted by the week they were sent, their case's product family and the place the
-consumer gave. Suspected copies per week are the codes whose scans of that week alone break a rule
+Reports are counted by the week they were sent, their case's product family (else that of the
+reported code's GI) and the place the consumer gave. Suspected copies per week are the codes whose scans of that week alone break a rule
 (``copies.suspected_copies`` over the week: three queries a week); per family and per place they
 are the codes suspected now (over ``PROTECTION_COPY_WINDOW_DAYS``), each counted once in each city
 its scans came from. Merged cases' reports count with the case they were merged into.
@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,10 +82,12 @@ def figures(today: datetime.date | None = None) -> Figures:
 
     copies_now = suspected_copies()
     families = {f.pk: f.name for f in ProductFamily.objects.all()}
+    # the case's family, else the family of the reported code's GI
+    report_family = Coalesce(
+        "case__product_family", "trace_code__batch__authorisation__geographical_indication__product_family"
+    )
     family_reports = Counter(
-        dict(
-            reports.values_list("case__product_family").annotate(n=Count("id")).values_list("case__product_family", "n")
-        )
+        dict(reports.annotate(family=report_family).values("family").annotate(n=Count("id")).values_list("family", "n"))
     )
     family_copies = Counter(c.family_id for c in copies_now)
     by_family = [

@@ -51,7 +51,14 @@ def world():
 
 
 def shoot(page, screenshot_dir, name: str) -> None:
+    """The whole page: the admin scrolls its main area, so the window is made as tall as it."""
+    size = dict(page.viewport_size)
+    height = page.evaluate(
+        "Math.max(document.documentElement.scrollHeight, document.querySelector('main').scrollHeight + 200)"
+    )
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
     page.screenshot(path=screenshot_dir / f"protection-{name}.png", full_page=True)
+    page.set_viewport_size(size)
 
 
 def check_axe(page) -> None:
