@@ -12,8 +12,10 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -189,6 +191,25 @@ class CopyThresholdPolicy(BasePermissionPolicy):
 register_permission_policy(CopyThreshold, CopyThresholdPolicy(CopyThreshold))
 
 
+class CopyThresholdForm(WagtailAdminModelForm):
+    """One row per family and one default row (no family): a second default is refused in Chinese."""
+
+    class Meta:
+        model = CopyThreshold
+        fields = ["product_family", "max_networks", "max_places", "far_apart_hours"]
+
+    def clean(self):
+        data = super().clean()
+        if "product_family" in data and data["product_family"] is None:
+            others = CopyThreshold.objects.filter(product_family__isnull=True).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error(
+                    "product_family",
+                    _("There is already a default row (no product family): change that row instead."),
+                )
+        return data
+
+
 class CopyThresholdViewSet(ModelViewSet):
     model = CopyThreshold
     name = "protection_copy_thresholds"
@@ -197,6 +218,10 @@ class CopyThresholdViewSet(ModelViewSet):
     menu_label = gettext_lazy("Copy thresholds")
     menu_order = 320
     form_fields = ["product_family", "max_networks", "max_places", "far_apart_hours"]
+
+    def get_form_class(self, for_update=False):
+        return CopyThresholdForm
+
     list_display = ["__str__", "max_networks", "max_places", "far_apart_hours"]
     add_to_admin_menu = False
 

@@ -68,7 +68,7 @@ def test_enforcement_staff_see_the_ranked_copy_with_its_places_interval_and_repo
     assert copied_duck.batch.producer.name in row and "鸭子" in row
     assert "上海市、成都市、重庆市" in row
     assert "1.0" in row  # one hour between two cities
-    assert re.search(r'<td class="num">1<span class="scan-link">', row)  # one report, one case
+    assert re.search(r'class="num">1<span class="scan-link">1个案件</span>', row)  # one report, one case
     assert "data-copy-batches" in html
 
 
@@ -135,3 +135,23 @@ def test_the_dashboard_draws_reports_and_copies_per_week_family_and_place(client
     place_table = html.split('data-breakdown="place"')[1].split("</section>")[0]
     assert "成都市" in place_table and "上海市" in place_table
     assert "<script" not in html.split('<div class="scan-dashboard">')[1].split("</main>")[0]  # server-drawn, no JS
+
+
+def test_a_second_default_row_is_refused_in_chinese_and_nothing_is_written(client, enforcer):
+    CopyThreshold.objects.create(product_family=None, max_networks=5)
+    client.force_login(enforcer)
+    response = client.post(
+        reverse("protection_copy_thresholds:add"),
+        {"product_family": "", "max_networks": 3, "max_places": 2, "far_apart_hours": 6},
+    )
+    assert response.status_code == 200
+    assert "已有默认阈值" in response.content.decode()
+    assert list(CopyThreshold.objects.values_list("max_networks", flat=True)) == [5]
+    default = CopyThreshold.objects.get()
+    response = client.post(
+        reverse("protection_copy_thresholds:edit", args=[default.pk]),
+        {"product_family": "", "max_networks": 7, "max_places": 2, "far_apart_hours": 6},
+    )
+    assert response.status_code == 302
+    default.refresh_from_db()
+    assert default.max_networks == 7
