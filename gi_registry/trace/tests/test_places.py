@@ -87,3 +87,13 @@ def test_a_lookup_is_cheap():
         places.coarse_place(address)
     rate = len(addresses) / (time.perf_counter() - start)
     assert rate > 10_000, rate
+
+
+def test_the_journal_line_of_a_scan_holds_the_city_not_the_address(rf):
+    from gi_registry.trace.models import TraceCode
+    from gi_registry.trace.scans import scan_record
+
+    request = rf.get("/t/X", HTTP_USER_AGENT=WECHAT, REMOTE_ADDR=CHENGDU)
+    line = scans.journal_line(scan_record(TraceCode(pk=7), request)).decode()
+    assert line.rstrip("\n").endswith("\t成都市")
+    assert CHENGDU not in line and "61.139" not in line
