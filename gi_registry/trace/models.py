@@ -372,7 +372,8 @@ class TraceCode(models.Model):
 class Scan(models.Model):
     """One resolution of a code (扫码记录): when, a coarse hashed origin, and the kind of client.
 
-    The origin is a keyed hash of the /24 (IPv4) or /48 (IPv6) network, never the address.
+    The origin is a keyed hash of the /24 (IPv4) or /48 (IPv6) network, the place a city name
+    from an offline database (``places``); never the address.
     Crawlers, link previews and HEAD requests are logged with ``counted=False``.
     """
 
@@ -391,6 +392,9 @@ class Scan(models.Model):
     origin = models.CharField(_("coarse origin"), max_length=16, blank=True)
     client = models.CharField(_("client"), max_length=10, choices=Client.choices, default=Client.OTHER)
     counted = models.BooleanField(_("counted"), default=True)
+    # the city (at most) of the client's address from the offline database (trace/places.py);
+    # the address itself is never stored
+    place = models.CharField(_("coarse place"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["-scanned_at"]

@@ -27,6 +27,7 @@ from core.ratelimit import client_address
 
 from .clients import client_class, coarse_origin
 from .models import Scan, ScanJournalSegment, TraceCode
+from .places import coarse_place
 
 
 def suspicious_scans() -> int:
@@ -83,13 +84,16 @@ class ScanRecord:
     origin: str
     client: str
     counted: bool
+    place: str = ""
 
 
 def scan_record(code: TraceCode, request) -> ScanRecord:
-    """The scan of ``code`` that ``request`` makes: now, its client class, coarse origin, counted?"""
+    """The scan of ``code`` that ``request`` makes: now, its client class, coarse origin, counted,
+    coarse place (the address itself is not kept)."""
     client = client_class(request.META.get("HTTP_USER_AGENT", ""))
     counted = request.method == "GET" and client != Scan.Client.CRAWLER
-    return ScanRecord(code.pk, timezone.now(), coarse_origin(client_address(request)), client, counted)
+    address = client_address(request)
+    return ScanRecord(code.pk, timezone.now(), coarse_origin(address), client, counted, coarse_place(address))
 
 
 class _Tally:
@@ -142,7 +146,7 @@ def _new_origins(tallies: dict[int, _Tally], known: dict[int, frozenset]) -> dic
     return candidates
 
 
-_SCAN_COLUMNS = ("code", "scanned_at", "origin", "client", "counted")
+_SCAN_COLUMNS = ("code", "scanned_at", "origin", "client", "counted", "place")
 
 
 def _insert_scans(records: list[ScanRecord]) -> None:
@@ -158,6 +162,7 @@ def _insert_scans(records: list[ScanRecord]) -> None:
             arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
             columns = [[r.code_id for r in records], [r.scanned_at for r in records]]
             columns += [[r.origin for r in records], [r.client for r in records], [r.counted for r in records]]
+            columns += [[r.place for r in records]]
             cursor.execute(f"{head}SELECT * FROM unnest({arrays})", columns)  # noqa: S608
             return
         scanned_at = fields[1]
@@ -172,6 +177,7 @@ def _insert_scans(records: list[ScanRecord]) -> None:
                     r.origin,
                     r.client,
                     r.counted,
+                    r.place,
                 )
             cursor.execute(f"{head}VALUES {', '.join([one_row] * len(chunk))}", params)
 
@@ -212,9 +218,11 @@ JOURNAL_SUFFIX = ".scans"
 
 
 def journal_line(record: ScanRecord) -> bytes:
-    """One scan as a journal line: code id, time in µs since the epoch (UTC), origin, client, counted."""
+    """One scan as a journal line: code id, time in µs since the epoch (UTC), origin, client,
+    counted, place."""
     us = (record.scanned_at - _EPOCH) // _MICROSECOND
-    return f"{record.code_id}\t{us}\t{record.origin}\t{record.client}\t{int(record.counted)}\n".encode()
+    place = record.place.replace("\t", " ").replace("\n", " ")
+    return f"{record.code_id}\t{us}\t{record.origin}\t{record.client}\t{int(record.counted)}\t{place}\n".encode()
 
 
 def parse_journal(data: bytes) -> list[ScanRecord]:
@@ -222,9 +230,13 @@ def parse_journal(data: bytes) -> list[ScanRecord]:
     records = []
     for line in data.split(b"\n")[:-1]:
         try:
-            code_id, us, origin, client, counted = line.decode().split("\t")
+            # journals written before places were recorded have five fields
+            code_id, us, origin, client, counted, *place = line.decode().split("\t")
+            if len(place) > 1:
+                raise ValueError(line)
             scanned_at = _EPOCH + datetime.timedelta(microseconds=int(us))
-            records.append(ScanRecord(int(code_id), scanned_at, origin, client, counted == "1"))
+            record = ScanRecord(int(code_id), scanned_at, origin, client, counted == "1", "".join(place))
+            records.append(record)
         except ValueError:
             logger.warning("scan journal: unreadable line %r skipped", line[:80])
     return records

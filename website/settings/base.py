@@ -238,6 +238,9 @@ TRACE_SCAN_BUFFER_MAX = env.int("TRACE_SCAN_BUFFER_MAX", default=5000)
 # Each buffered scan is also appended to a per-process journal file here before its page answers,
 # so a killed worker's scans are written by the next one (scans.py, ScanJournal); "" turns it off.
 TRACE_SCAN_JOURNAL_DIR = env("TRACE_SCAN_JOURNAL_DIR", default=str(BASE_DIR / "var" / "scan-journal"))
+# Each scan records the city of the client's address from the offline ip2region database shipped in
+# the XdbSearchIP package (gi_registry/trace/places.py; the address is never stored). False: no place.
+TRACE_SCAN_PLACES = env.bool("TRACE_SCAN_PLACES", default=True)
 # Label sheets (PDF) and print-shop ZIPs of more codes than this are built by a background task
 # (gi_registry/trace/label_jobs.py) and downloaded from a job page; smaller ones in the request.
 LABEL_SYNC_MAX_CODES = env.int("LABEL_SYNC_MAX_CODES", default=500)
@@ -263,6 +266,8 @@ PROTECTION_PHOTO_MAX_PIXELS = env.int("PROTECTION_PHOTO_MAX_PIXELS", default=50_
 PROTECTION_PHOTO_STORED_EDGE = env.int("PROTECTION_PHOTO_STORED_EDGE", default=2048)
 PROTECTION_REPORT_MAX_TEXT_CHARS = env.int("PROTECTION_REPORT_MAX_TEXT_CHARS", default=2000)
 PROTECTION_REPORT_MAX_LINKS = env.int("PROTECTION_REPORT_MAX_LINKS", default=2)
+# Suspected copies (gi_registry/protection/copies.py) look at the scans of this many last days.
+PROTECTION_COPY_WINDOW_DAYS = env.int("PROTECTION_COPY_WINDOW_DAYS", default=90)
 # The origin printed in QR codes (e.g. "https://gi.liangping.example"); empty means the site origin.
 # Outside development (DEBUG off) issuance refuses an http or loopback origin (gi_registry/trace/labels.py).
 TRACE_BASE_URL = env("TRACE_BASE_URL", default="")
