@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,9 @@ class ProtectionConfig(AppConfig):
     name = "gi_registry.protection"
     label = "protection"
     verbose_name = _("Protection")
+
+    def ready(self) -> None:
+        from .setup import on_post_migrate
+
+        # the registry's handler (its groups) is connected first: gi_registry is installed before us
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="protection_groups")
