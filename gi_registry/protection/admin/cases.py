@@ -19,6 +19,7 @@ from django.db.models import BooleanField, Q, When
 from django.db.models import Case as CaseWhen
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -316,6 +317,7 @@ class MergeForm(forms.Form):
 
 class CaseInspectView(ModelViewSet.inspect_view_class):
     template_name = "protection/admin/case_inspect.html"
+    page_title = gettext_lazy("Case")
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -593,6 +595,12 @@ class HolidayViewSet(ModelViewSet):
     list_display = ["date", "name", "is_working_day"]
     list_filter = ["is_working_day"]
     form_fields = ["date", "name", "is_working_day"]
+
+
+@hooks.register("insert_global_admin_css")
+def case_queue_css():
+    """The overdue marker in the queue and on the dashboard, the case page's layout."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/protection-admin.css"))
 
 
 @hooks.register("register_log_actions")
