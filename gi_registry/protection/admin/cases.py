@@ -37,6 +37,7 @@ from wagtail.log_actions import log
 
 from gi_registry.models import ProductFamily
 
+from ..announcements import AnnouncementError, can_announce, draft_announcement
 from ..merging import MergeError, merge_candidates, merge_case, resolve_follow_case
 from ..models import Case, CaseAttachment, CaseNote, Holiday, Report, ReportPhoto, private_storage
 from ..permissions import can_handle_cases, can_view_cases
@@ -350,6 +351,10 @@ class CaseInspectView(ModelViewSet.inspect_view_class):
             merge_form=kwargs.get("merge_form") or MergeForm(),
             candidates=merge_candidates(case) if handler and not case.merged_into_id else [],
             history_url=reverse("protection_cases:history", args=[case.pk]),
+            can_announce=handler and can_announce(case),
+            announcement_edit_url=(
+                reverse("wagtailadmin_pages:edit", args=[case.announcement_id]) if case.announcement_id else None
+            ),
         )
         return context
 
@@ -459,6 +464,24 @@ class MergeView(CaseActionView):
             },
         )
         return redirect(reverse("protection_cases:inspect", args=[target.pk]))
+
+
+class AnnounceView(CaseActionView):
+    """A confirmed fake → a draft announcement (公告) without personal data, for page moderation."""
+
+    def post(self, request, pk):
+        try:
+            with transaction.atomic():
+                page = draft_announcement(self.case, request.user)
+        except AnnouncementError as error:
+            messages.error(request, str(error))
+            return redirect(self.case_url())
+        log(self.case, "protection.case.announce", user=request.user, data={"page": page.pk})
+        messages.success(
+            request,
+            _("A draft announcement was created; it is published after review: %(title)s") % {"title": page.title},
+        )
+        return redirect(self.case_url())
 
 
 # --- private files (view permission, checked per file) ---------------------------------------------
@@ -579,6 +602,7 @@ class CaseViewSet(ModelViewSet):
             path("<int:pk>/note/", NoteView.as_view(inspect_view=self.inspect_view), name="note"),
             path("<int:pk>/attach/", AttachmentView.as_view(inspect_view=self.inspect_view), name="attach"),
             path("<int:pk>/merge/", MergeView.as_view(inspect_view=self.inspect_view), name="merge"),
+            path("<int:pk>/announce/", AnnounceView.as_view(), name="announce"),
             path("photo/<int:pk>/", PhotoView.as_view(), name="photo"),
             path("attachment/<int:pk>/", AttachmentFileView.as_view(), name="attachment"),
         ]
@@ -615,6 +639,7 @@ def register_log_actions(actions):
         ("protection.case.merge", gettext_lazy("Merged into another case")),
         ("protection.case.merge_in", gettext_lazy("Another case merged in")),
         ("protection.case.assign", gettext_lazy("Assignee changed")),
+        ("protection.case.announce", gettext_lazy("Draft announcement created")),
     ):
         actions.register_action(action, label, label)
 

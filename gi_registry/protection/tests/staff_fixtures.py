@@ -74,6 +74,7 @@ def staff(db):
 def own_producer(producer_user):
     producer = ProducerFactory()
     producer.accounts.add(producer_user)
+    producer.save()  # a ParentalManyToManyField is written on save
     return producer
 
 
