@@ -12,6 +12,7 @@ from django.utils import timezone
 from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow
 from gi_registry.factories import ProducerFactory
 from gi_registry.protection.models import Case
+from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe
 
 from . import staff_fixtures
 from .staff_fixtures import make_case
@@ -28,6 +29,15 @@ def shoot(page, screenshot_dir, name: str, full_page: bool = True) -> None:
         shutil.copy(path, SHOTS / path.name)
 
 
+def axe_clean(page) -> None:
+    """axe-core's WCAG 2.1 A/AA and best-practice rules: no serious or critical violation."""
+    if not AXE.exists():
+        return
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
+    assert not serious, describe(serious)
+
+
 def test_staff_handle_an_overdue_case_on_desktop_and_phone(live_server, browser, staff, screenshot_dir):
     producer = ProducerFactory(name="梁平区礼让镇金柚专业合作社")
     make_case(producer=producer, code_text="ZNSQTMAWKGXPTPU54Y5H", photo=False)
@@ -39,15 +49,23 @@ def test_staff_handle_an_overdue_case_on_desktop_and_phone(live_server, browser,
     )
 
     desktop = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+    if AXE.exists():
+        desktop.add_init_script(path=AXE)
     log_in(desktop, live_server.url, username="staff")
+    panel = desktop.locator("#case-panel-heading").locator("xpath=..")
+    assert panel.locator("[data-count=overdue]").inner_text() == "1"
+    assert late.number in panel.locator("[data-overdue-case]").inner_text()
+    shoot(desktop, screenshot_dir, "home-1280", full_page=False)
     desktop.goto(f"{live_server.url}/admin/protection/cases/")
     first_row = desktop.locator("table.listing tbody tr").first
     assert late.number in first_row.inner_text() and "已逾期" in first_row.inner_text()
     shoot(desktop, screenshot_dir, "queue-1280")
+    axe_clean(desktop)
     desktop.goto(f"{live_server.url}/admin/protection/cases/inspect/{late.pk}/")
     desktop.locator("img[alt='照片 1']").wait_for()
     assert desktop.evaluate("document.querySelector(\"img[alt='照片 1']\").naturalWidth") == 40
     shoot(desktop, screenshot_dir, "case-1280")
+    axe_clean(desktop)
     desktop.locator("[data-report]").first.scroll_into_view_if_needed()
     shoot(desktop, screenshot_dir, "case-reports-1280", full_page=False)
     desktop.close()
