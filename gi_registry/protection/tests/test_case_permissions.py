@@ -143,6 +143,36 @@ def test_producers_and_brand_editors_see_no_case_url(client, request, account, c
     assert not Holiday.objects.exists()
 
 
+@pytest.mark.parametrize("account", ["officer", "producer_user", "brand_editor"])
+def test_deleting_cases_and_other_wagtail_urls_are_refused_to_all_but_staff_rights(client, request, account, case):
+    holiday = Holiday.objects.create(date="2027-02-17", name="春节")
+    user = request.getfixturevalue(account)
+    login(client, user)
+    delete = reverse("protection_cases:delete", args=[case.pk])
+    assert refused(client.get(delete)) and refused(client.post(delete))
+    assert refused(client.get(reverse("protection_cases:usage", args=[case.pk])))
+    assert refused(client.post(reverse("protection_cases:announce", args=[case.pk])))
+    attach_url = reverse("protection_cases:attach", args=[case.pk])
+    assert refused(client.post(attach_url, {"title": "x"}))
+    assert Case.objects.filter(pk=case.pk).exists() and not case.attachments.exists()
+    holiday_urls = (
+        reverse("protection_holidays:edit", args=[holiday.pk]),
+        reverse("protection_holidays:delete", args=[holiday.pk]),
+    )
+    if account == "officer":  # officers keep the holiday list
+        assert all(client.get(url).status_code == 200 for url in holiday_urls)
+    else:
+        assert all(refused(client.get(url)) for url in holiday_urls)
+        assert refused(client.post(holiday_urls[1]))
+        assert Holiday.objects.filter(pk=holiday.pk).exists()
+
+
+def test_enforcement_staff_cannot_delete_cases(client, staff, case):
+    login(client, staff)
+    assert refused(client.post(reverse("protection_cases:delete", args=[case.pk])))
+    assert Case.objects.filter(pk=case.pk).exists()
+
+
 def test_guessed_ids_of_missing_records_are_not_found(client, staff, case):
     login(client, staff)
     for url in (
