@@ -22,9 +22,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -170,44 +171,127 @@ EXPORT_FIELDS = [
 
 # --- the case page ------------------------------------------------------------------------------
 
+# the keys of the evidence snapshot (evidence.py), labelled for staff
 EVIDENCE_LABELS = {
-    "code": gettext_lazy("code"),
-    "code_typed": gettext_lazy("code as typed"),
-    "code_normalised": gettext_lazy("code, normalised"),
-    "verdict": gettext_lazy("verdict"),
-    "batch": gettext_lazy("batch"),
-    "producer": gettext_lazy("producer"),
-    "authorisation": gettext_lazy("authorisation"),
-    "gi": gettext_lazy("geographical indication"),
-    "scans": gettext_lazy("scan history"),
-    "scan_history": gettext_lazy("scan history"),
-    "other_reports": gettext_lazy("other reports"),
+    "taken_at": pgettext_lazy("evidence", "evidence taken"),
+    "code": pgettext_lazy("evidence", "code"),
+    "typed": pgettext_lazy("evidence", "as typed"),
+    "normalised": pgettext_lazy("evidence", "normalised"),
+    "printed": pgettext_lazy("evidence", "as printed"),
+    "signature": pgettext_lazy("evidence", "signature check"),
+    "verdict": pgettext_lazy("evidence", "verdict"),
+    "code_status": pgettext_lazy("evidence", "code status"),
+    "code_issued_at": pgettext_lazy("evidence", "code issued"),
+    "batch": pgettext_lazy("evidence", "batch"),
+    "id": pgettext_lazy("evidence", "id"),
+    "lot_number": pgettext_lazy("evidence", "lot number"),
+    "product": pgettext_lazy("evidence", "product"),
+    "production_date": pgettext_lazy("evidence", "production date"),
+    "status": pgettext_lazy("evidence", "status"),
+    "status_reason": pgettext_lazy("evidence", "reason"),
+    "producer": pgettext_lazy("evidence", "producer"),
+    "name": pgettext_lazy("evidence", "name"),
+    "credit_code": pgettext_lazy("evidence", "credit code"),
+    "authorisation": pgettext_lazy("evidence", "authorisation"),
+    "number": pgettext_lazy("evidence", "number"),
+    "valid_from": pgettext_lazy("evidence", "valid from"),
+    "valid_until": pgettext_lazy("evidence", "valid until"),
+    "in_force": pgettext_lazy("evidence", "in force"),
+    "gi": pgettext_lazy("evidence", "geographical indication"),
+    "product_family": pgettext_lazy("evidence", "product family"),
+    "scans": pgettext_lazy("evidence", "scan history"),
+    "count": pgettext_lazy("evidence", "scans"),
+    "counted": pgettext_lazy("evidence", "counted scans"),
+    "first_at": pgettext_lazy("evidence", "first scan"),
+    "last_at": pgettext_lazy("evidence", "last scan"),
+    "distinct_origins": pgettext_lazy("evidence", "distinct networks"),
+    "clients": pgettext_lazy("evidence", "client classes"),
+    "timeline": pgettext_lazy("evidence", "timeline"),
+    "day": pgettext_lazy("evidence", "day"),
+    "origins": pgettext_lazy("evidence", "networks"),
+    "related_cases": pgettext_lazy("evidence", "other cases"),
+    "same_code": pgettext_lazy("evidence", "same code"),
+    "same_batch": pgettext_lazy("evidence", "same batch"),
+    "same_shop": pgettext_lazy("evidence", "same shop"),
+    "code_typed": pgettext_lazy("evidence", "code as typed"),
+    "other_reports": pgettext_lazy("evidence", "other reports"),
 }
 
 
+# the verdicts of the trace page, as it words them for consumers
+VERDICT_LABELS = {
+    "genuine": pgettext_lazy("evidence verdict", "genuine"),
+    "suspicious": pgettext_lazy("evidence verdict", "suspicious"),
+    "withdrawn": pgettext_lazy("evidence verdict", "withdrawn"),
+    "forged": pgettext_lazy("evidence verdict", "forged or not registered"),
+    "unknown": pgettext_lazy("evidence verdict", "not registered"),
+}
+# in a table row (the scan timeline) "scans" is a count, not the history
+EVIDENCE_COLUMN_LABELS = {"scans": EVIDENCE_LABELS["count"]}
+MAX_EVIDENCE_ITEMS = 100
+
+
+def _evidence_scalar(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and len(value) > 16 and value[10:11] == "T":
+        moment = parse_datetime(value)  # an ISO timestamp of the snapshot: shown in Beijing time
+        if moment is not None:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
 def render_evidence(value, depth: int = 0):
-    """The evidence JSON as nested definition lists and lists, escaped; unknown keys as they are."""
+    """The evidence JSON as nested definition lists; a list of rows (the scan timeline) as a table;
+    timestamps in local time; everything escaped; unknown keys shown as they are."""
     if depth > 6:
         return format_html("<code>{}</code>", str(value)[:200])
     if isinstance(value, dict):
         if not value:
             return "—"
-        items = [
-            format_html("<dt>{}</dt><dd>{}</dd>", EVIDENCE_LABELS.get(k, k), render_evidence(v, depth + 1))
-            for k, v in value.items()
-        ]
-        return format_html('<dl class="lp-evidence">{}</dl>', format_html("".join(["{}"] * len(items)), *items))
+        items = format_html_join(
+            "",
+            "<dt>{}</dt><dd>{}</dd>",
+            (
+                (
+                    EVIDENCE_LABELS.get(k, k),
+                    VERDICT_LABELS.get(v, v)
+                    if k in ("verdict", "signature") and isinstance(v, str)
+                    else render_evidence(v, depth + 1),
+                )
+                for k, v in value.items()
+            ),
+        )
+        return format_html('<dl class="lp-evidence">{}</dl>', items)
     if isinstance(value, list):
         if not value:
             return "—"
-        items = [format_html("<li>{}</li>", render_evidence(v, depth + 1)) for v in value[:100]]
-        more = format_html("<li>… {}</li>", len(value) - 100) if len(value) > 100 else ""
-        return format_html("<ol>{}{}</ol>", format_html("".join(["{}"] * len(items)), *items), more)
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
+        shown = value[:MAX_EVIDENCE_ITEMS]
+        more = format_html("<p>… {}</p>", len(value) - len(shown)) if len(value) > len(shown) else ""
+        keys = list(shown[0]) if isinstance(shown[0], dict) else None
+        if keys and all(isinstance(row, dict) and list(row) == keys for row in shown):
+            head = format_html_join(
+                "",
+                '<th scope="col">{}</th>',
+                ((EVIDENCE_COLUMN_LABELS.get(k) or EVIDENCE_LABELS.get(k, k),) for k in keys),
+            )
+            rows = format_html_join(
+                "",
+                "<tr>{}</tr>",
+                ((format_html_join("", "<td>{}</td>", ((_evidence_scalar(row[k]),) for k in keys)),) for row in shown),
+            )
+            return format_html(
+                '<div class="lp-evidence-table"><table class="listing"><thead><tr>{}</tr></thead>'
+                "<tbody>{}</tbody></table></div>{}",
+                head,
+                rows,
+                more,
+            )
+        items = format_html_join("", "<li>{}</li>", ((render_evidence(v, depth + 1),) for v in shown))
+        return format_html('<ul class="lp-evidence-list">{}</ul>{}', items, more)
+    return _evidence_scalar(value)
 
 
 class TransitionForm(forms.Form):

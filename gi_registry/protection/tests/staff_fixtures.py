@@ -22,6 +22,27 @@ def jpeg_bytes(size=(40, 30), colour=(200, 40, 40)) -> bytes:
     return buffer.getvalue()
 
 
+def evidence_like_snapshot(code: str) -> dict:
+    """The shape of ``evidence.snapshot`` (the consumer helper's module) for a code with scans."""
+    return {
+        "taken_at": "2026-12-01T02:30:00+00:00",
+        "code": {"typed": code.lower(), "normalised": code, "printed": code},
+        "signature": "forged",
+        "verdict": "forged",
+        "scans": {
+            "count": 3,
+            "first_at": "2026-11-30T01:00:00+00:00",
+            "distinct_origins": 2,
+            "clients": {"browser": 3},
+            "timeline": [
+                {"day": "2026-11-30", "scans": 2, "origins": 1},
+                {"day": "2026-12-01", "scans": 1, "origins": 1},
+            ],
+        },
+        "related_cases": {"same_code": [], "same_batch": [], "same_shop": ["LPWQ-2026-00099"]},
+    }
+
+
 def make_case(*, producer=None, batch=None, phone=PHONE, consent=True, photo=True, **fields) -> Case:
     """A case with one report (a phone number given with consent, one photo) about ``batch``'s producer."""
     if batch is None and producer is not None:
@@ -48,7 +69,7 @@ def make_case(*, producer=None, batch=None, phone=PHONE, consent=True, photo=Tru
         phone=phone,
         contact_consent=consent,
         consent_text="我同意执法人员就此举报联系我" if consent else "",
-        evidence={"code_typed": case.code_text, "verdict": "forged", "scans": {"count": 3}},
+        evidence=evidence_like_snapshot(case.code_text),
     )
     if photo:
         picture = ReportPhoto(report=report, width=40, height=30)

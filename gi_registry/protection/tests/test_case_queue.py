@@ -185,7 +185,11 @@ def test_the_case_page_shows_the_reports_and_the_evidence_readably(handler, case
     assert "双桂街道水果店" in page
     assert "盒子上的标志印得很模糊" in page
     assert "追溯码验证不通过" in page  # the problem's label, not "code_fails"
-    assert "扫码记录" in page  # the evidence's "scans", labelled
+    evidence = page.split('class="lp-evidence-box"')[1]
+    assert "扫码记录" in evidence and "同一店铺" in evidence and "LPWQ-2026-00099" in evidence  # labelled keys
+    assert '<th scope="col">日期</th><th scope="col">扫码次数</th>' in evidence  # the timeline as a table
+    assert "2026-11-30 09:00" in evidence  # a timestamp in Beijing time
+    assert "taken_at" not in evidence and "伪造或未登记" in evidence
     assert PHONE in page
 
 
