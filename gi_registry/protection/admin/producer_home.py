@@ -39,6 +39,9 @@ class ProducerReportsView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = Paginator(reports_about_producer(self.producers), PAGE_SIZE).get_page(self.request.GET.get("p"))

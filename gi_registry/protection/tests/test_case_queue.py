@@ -268,3 +268,18 @@ def test_the_phone_is_exported_only_with_consent(handler):
     make_case(consent=False, photo=False)
     csv_text = b"".join(handler.get(reverse(INDEX) + "?export=csv").streaming_content).decode("utf-8-sig")
     assert PHONE not in csv_text
+
+
+def test_a_chain_of_merges_ends_at_the_last_case_for_the_follow_link():
+    first = make_case(code_text="SAME", photo=False)
+    second = make_case(code_text="SAME", photo=False)
+    third = make_case(code_text="SAME", photo=False)
+    from gi_registry.protection.merging import merge_case
+
+    merge_case(first, second)
+    merge_case(second, third)
+    first.refresh_from_db()
+    assert first.merged_into == third  # re-pointed, so no chain grows
+    assert resolve_follow_case(first) == third == resolve_follow_case(second)
+    assert Report.objects.filter(case=third).count() == 3
+    assert list(Case.objects.in_queue()) == [third]

@@ -99,3 +99,23 @@ def test_staff_handle_an_overdue_case_on_desktop_and_phone(live_server, browser,
     late.refresh_from_db()
     assert late.status == Case.Status.CLOSED and late.outcome == Case.Outcome.CONFIRMED_FAKE
     context.close()
+
+
+def test_a_producer_reads_reports_about_its_codes_on_a_phone(live_server, browser, producer_user, screenshot_dir):
+    producer = ProducerFactory(name="梁平区礼让镇金柚专业合作社")
+    producer.accounts.add(producer_user)
+    producer.save()
+    case = make_case(producer=producer)
+    page = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2).new_page()
+    if AXE.exists():
+        page.add_init_script(path=AXE)
+    log_in(page, live_server.url)
+    page.locator("#producer-reports-heading").wait_for()
+    page.click("#producer-reports-heading ~ p a")
+    page.locator("[data-producer-report]").first.wait_for()
+    text = page.inner_text("main")
+    assert case.number in text and "追溯码验证不通过" in text
+    assert "13800138000" not in text and "双桂街道水果店" not in text
+    assert no_overflow(page), page.evaluate(FIELDS_INSIDE)
+    shoot(page, screenshot_dir, "producer-reports-390", full_page=False)
+    axe_clean(page)
