@@ -6,12 +6,12 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from gi_registry.factories import TEST_PASSWORD
-from gi_registry.protection.models import Case
+from gi_registry.protection.models import Case, CaseNote
 from gi_registry.protection.producer_reports import reports_about_producer
 from website.models import AnnouncementIndexPage, AnnouncementPage, HomePage
 
 from . import staff_fixtures
-from .staff_fixtures import PHONE, make_case
+from .staff_fixtures import PHONE, attach, make_case
 
 case, other_case, own_producer, staff = (
     staff_fixtures.case,
@@ -76,13 +76,23 @@ def test_only_a_closed_confirmed_fake_is_announced_and_only_by_staff(client, sta
 
 def test_a_producer_sees_reports_about_its_own_codes_anonymously(client, producer_user, own_producer, case, other_case):
     assert list(reports_about_producer(own_producer)) == list(case.reports.all())
+    CaseNote.objects.create(case=case, text="打过电话，举报人住在礼让镇")
+    attach(case, title="现场照片")
     client.login(username="producer", password=TEST_PASSWORD)
     response = client.get(reverse("protection_producer_reports"))
     assert response.status_code == 200
     page = response.content.decode()
     assert case.number in page and other_case.number not in page
     assert "梁平区" in page and "追溯码验证不通过" in page
-    for private in (PHONE, "双桂街道水果店", "盒子上的标志印得很模糊", "我同意执法人员", "/photo/", "打过电话"):
+    for private in (
+        PHONE,
+        "双桂街道水果店",
+        "盒子上的标志印得很模糊",
+        "我同意执法人员",
+        "/photo/",
+        "打过电话",
+        "现场照片",
+    ):
         assert private not in page, private
     home = client.get("/admin/").content.decode()
     assert 'id="producer-reports-heading"' in home and 'data-count="reports">1<' in home
