@@ -188,3 +188,21 @@ def test_a_user_outside_every_group_is_refused(client, case):
     user = make_user("nobody")
     login(client, user)
     assert refused(client.get(reverse("protection_cases:index")))
+
+
+@pytest.mark.parametrize(
+    ("account", "queue", "holidays", "own_reports"),
+    [
+        ("staff", True, True, False),
+        ("officer", True, True, False),
+        ("producer_user", False, False, True),
+        ("brand_editor", False, False, False),
+    ],
+)
+def test_the_menu_shows_each_group_what_it_may_open(client, request, account, queue, holidays, own_reports, case):
+    user = request.getfixturevalue(account)
+    login(client, user)
+    page = client.get("/admin/").content.decode()
+    assert (reverse("protection_cases:index") in page) is queue
+    assert (reverse("protection_holidays:index") in page) is holidays
+    assert (reverse("protection_producer_reports") in page) is own_reports
