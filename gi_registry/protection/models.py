@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .workdays import ACCEPT_WORKING_DAYS, VERIFY_WORKING_DAYS, Calendar
 
@@ -129,11 +130,12 @@ class Case(models.Model):
         COMPLAINT = "complaint", _("Complaint (投诉)")
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Not accepted")
-        INVESTIGATING = "investigating", _("Investigating")
-        CLOSED = "closed", _("Closed")
+        # a context of their own: "Closed" and "New" mean other things elsewhere (a producer's 已注销)
+        NEW = "new", pgettext_lazy("case status", "New")
+        ACCEPTED = "accepted", pgettext_lazy("case status", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("case status", "Not accepted")
+        INVESTIGATING = "investigating", pgettext_lazy("case status", "Investigating")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     class Outcome(models.TextChoices):
         CONFIRMED_FAKE = "confirmed_fake", _("Confirmed fake")

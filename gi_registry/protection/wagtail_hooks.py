@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from .admin import cases, copies
+from .admin import cases, copies, producer_home, staff_home  # noqa: F401  (each registers its own hooks)
 
 MENU_ITEMS = (*cases.MENU_ITEMS, *copies.MENU_ITEMS)
 
