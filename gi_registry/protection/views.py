@@ -28,6 +28,7 @@ from gi_registry.trace.views import verdict_title
 
 from . import evidence, intake
 from .forms import ReportForm
+from .merging import resolve_follow_case
 from .models import Case
 from .uploads import MAX_PHOTOS
 
@@ -173,11 +174,7 @@ def follow(request, token: str):
     anyone (no phone, no photos, no internal notes, no other report). A case merged into another
     shows the one it was merged into."""
     case = _case_or_404(token)
-    shown = case
-    seen = {case.pk}
-    while shown.merged_into_id and shown.merged_into_id not in seen:
-        shown = shown.merged_into
-        seen.add(shown.pk)
+    shown = resolve_follow_case(case)
     steps = [
         (_("Received"), shown.received_at, True),
         (

@@ -122,11 +122,11 @@ class CaseIndexView(ModelViewSet.index_view_class):
             self.list_export = [f for f in self.list_export if f != "contact_phone"]
 
     def get_base_queryset(self):
-        return (
-            with_overdue(Case.objects.in_queue())
-            .select_related("product_family", "assignee", "producer")
-            .order_by("-overdue", "-received_at")
-        )
+        queryset = with_overdue(Case.objects.in_queue())
+        code = self.request.GET.get("trace_code", "")
+        if code.isdigit():  # the cases about one code, linked from the suspected copies
+            queryset = queryset.filter(trace_code_id=int(code))
+        return queryset.select_related("product_family", "assignee", "producer").order_by("-overdue", "-received_at")
 
     # the fields of a 12315 transfer that are not plain attributes of the case
     def to_row_dict(self, item):

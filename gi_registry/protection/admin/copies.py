@@ -35,7 +35,7 @@ from ..models import CopyThreshold
 ENFORCEMENT_GROUP = "执法人员"
 HANDLE_PERMISSION = "protection.handle_case"
 #: the case queue's listing, filtered by code (``?trace_code=<id>``), when the case admin has it
-CASE_LIST_URL_NAMES = ("protection_cases:index", "protection_case:index", "case:index")
+CASE_LIST_URL_NAMES = ("protection_cases:index",)
 LISTING_LIMIT = 100
 
 

@@ -68,7 +68,9 @@ def test_enforcement_staff_see_the_ranked_copy_with_its_places_interval_and_repo
     assert copied_duck.batch.producer.name in row and "鸭子" in row
     assert "上海市、成都市、重庆市" in row
     assert "1.0" in row  # one hour between two cities
-    assert re.search(r'class="num">1<span class="scan-link">1个案件</span>', row)  # one report, one case
+    assert re.search(
+        r'class="num"><a href="[^"]+" data-cases-link>1</a><span class="scan-link">1个案件</span>', row
+    )  # one report, one case, linked to the queue
     assert "data-copy-batches" in html
 
 
@@ -155,3 +157,15 @@ def test_a_second_default_row_is_refused_in_chinese_and_nothing_is_written(clien
     assert response.status_code == 302
     default.refresh_from_db()
     assert default.max_networks == 7
+
+
+def test_a_suspected_code_links_to_the_cases_about_it(client, enforcer, copied_duck):
+    other = Case.objects.create(code_text="SOMEOTHERCODE")
+    client.force_login(enforcer)
+    listing = client.get(reverse("protection_copies:index")).content.decode()
+    link = f"{reverse('protection_cases:index')}?trace_code={copied_duck.pk}"
+    assert link in listing.replace("&amp;", "&")
+    queue = client.get(link).content.decode()
+    case = Case.objects.get(trace_code=copied_duck)
+    assert case.number in queue
+    assert other.number not in queue
