@@ -17,7 +17,7 @@ from website import csp, views
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-ADMIN_TEMPLATES = ("gi_registry/admin/", "gi_registry/trace/admin/", "wagtailadmin/")
+ADMIN_TEMPLATES = ("gi_registry/admin/", "gi_registry/trace/admin/", "protection/admin/", "wagtailadmin/")
 
 
 def directives(response) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from core.demo import demo_steps, home_page
 from gi_registry import demo
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
+from gi_registry.protection import demo as protection_demo
 from gi_registry.trace import demo as trace_demo
 from gi_registry.validators import validate_credit_code
 from indicators import demo as indicator_demo
@@ -68,6 +69,8 @@ class LoadedDemoData(TestCase):
             + len(demo.AUTHORISATIONS)
             + len(demo.STANDARDS)
             + len(trace_demo.BATCHES)  # with their events, codes, scans and the withdrawal
+            + 1  # the copied code's scans from several cities (protection/demo.py)
+            + len(protection_demo.CASES)  # the demo cases, a report each
             + 1  # the first batch's compliance certificate
             + 1  # the demo authorisation's usage report for last year (in force since 2025)
             + 1  # the brand index page (brands/demo.py)
@@ -104,7 +107,7 @@ class LoadedDemoData(TestCase):
     def test_the_summary_by_app_with_verbosity_2(self):
         output = run_command(verbosity=2)
         self.assertEqual(summary(output), (0, 0, sum(self.first_run)))
-        for label in ("gi_registry", "trace", "website", "brands", "indicators"):
+        for label in ("gi_registry", "trace", "protection", "website", "brands", "indicators"):
             with self.subTest(app=label):
                 self.assertRegex(output, rf"(?m)^  {label}: 0 created, 0 updated, \d+ unchanged$")
 
@@ -286,12 +289,13 @@ def test_each_app_s_demo_module_is_found_and_its_steps_run_by_stage():
     assert list(dict.fromkeys(label for label, _step in steps)) == [
         "gi_registry",
         "trace",
+        "protection",
         "website",
         "brands",
         "indicators",
     ]
     names = [f"{label}.{step.load.__name__}" for label, step in steps]
     # the registry before any page; the English home before other English pages; links last
-    assert names[:4] == ["gi_registry.load", "trace.load", "website.load_home_page", "brands.load"]
+    assert names[:5] == ["gi_registry.load", "trace.load", "protection.load", "website.load_home_page", "brands.load"]
     assert names.index("website.translate_home_page") < names.index("brands.translate")
     assert names[-2:] == ["website.load_site_settings", "website.load_site_record"]
