@@ -12,7 +12,7 @@ from django.utils import timezone
 from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow
 from gi_registry.factories import ProducerFactory
 from gi_registry.protection.models import Case
-from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe
+from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
 
 from . import staff_fixtures
 from .staff_fixtures import make_case
@@ -31,8 +31,7 @@ def shoot(page, screenshot_dir, name: str, full_page: bool = True) -> None:
 
 def axe_clean(page) -> None:
     """axe-core's WCAG 2.1 A/AA and best-practice rules: no serious or critical violation."""
-    if not AXE.exists():
-        return
+    require_axe()
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not serious, describe(serious)
@@ -49,8 +48,7 @@ def test_staff_handle_an_overdue_case_on_desktop_and_phone(live_server, browser,
     )
 
     desktop = browser.new_page(viewport=DESKTOP, locale="zh-CN")
-    if AXE.exists():
-        desktop.add_init_script(path=AXE)
+    desktop.add_init_script(path=require_axe())
     log_in(desktop, live_server.url, username="staff")
     panel = desktop.locator("#case-panel-heading").locator("xpath=..")
     assert panel.locator("[data-count=overdue]").inner_text() == "1"
@@ -107,8 +105,7 @@ def test_a_producer_reads_reports_about_its_codes_on_a_phone(live_server, browse
     producer.save()
     case = make_case(producer=producer)
     page = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2).new_page()
-    if AXE.exists():
-        page.add_init_script(path=AXE)
+    page.add_init_script(path=require_axe())
     log_in(page, live_server.url)
     page.locator("#producer-reports-heading").wait_for()
     page.click("#producer-reports-heading ~ p a")

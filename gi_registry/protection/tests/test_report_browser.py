@@ -15,7 +15,7 @@ from browser import DESKTOP, PHONE
 from gi_registry.protection.models import Case, Report, private_storage
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
-from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe
+from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,8 +32,7 @@ def shoot(page, screenshot_dir, name: str) -> None:
 
 
 def axe_clean(page) -> None:
-    if not AXE.exists():
-        return
+    require_axe()
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not serious, describe(serious)
@@ -74,8 +73,8 @@ def stored_size(report: Report) -> tuple[int, int]:
 
 def report_flow(browser, base, screenshot_dir, big_photo, *, javascript: bool, tag: str) -> Report:
     context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2, java_script_enabled=javascript)
-    if AXE.exists() and javascript:
-        context.add_init_script(path=AXE)
+    if javascript:
+        context.add_init_script(path=require_axe())
     page = context.new_page()
     page.goto(f"{base}/t/{FORGED}")
     assert "未登记的追溯码" in page.inner_text("main")

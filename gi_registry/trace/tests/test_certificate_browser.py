@@ -8,7 +8,7 @@ from browser import DESKTOP, PHONE
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import ComplianceCertificate
-from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe
+from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
 
 from .test_batch_form_browser import FIELDS_INSIDE, log_in, no_overflow
 
@@ -59,8 +59,7 @@ def test_producer_issues_a_certificate_on_a_phone_and_a_buyer_opens_it(
 
     # a buyer scans a box: the trace page links to the certificate
     buyer = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2).new_page()
-    if AXE.exists():
-        buyer.add_init_script(path=AXE)
+    buyer.add_init_script(path=require_axe())
     buyer.goto(f"{live_server.url}/t/{code.printed_code}")
     buyer.locator("a[data-certificate-link]").scroll_into_view_if_needed()
     shoot(buyer, screenshot_dir, "trace-page-390")
@@ -70,10 +69,9 @@ def test_producer_issues_a_certificate_on_a_phone_and_a_buyer_opens_it(
     assert "承诺达标合格证" in text and "不使用非法添加物" in text and "1200 千克" in text
     assert buyer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(buyer, screenshot_dir, "public-390")
-    if AXE.exists():
-        result = buyer.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-        serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
-        assert not serious, describe(serious)
+    result = buyer.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
+    assert not serious, describe(serious)
     buyer.goto(f"{live_server.url}/en/c/{cert.token}")
     shoot(buyer, screenshot_dir, "public-en-390")
 

@@ -14,7 +14,7 @@ from core.demo import load_demo_data
 from gi_registry.demo import DEFAULT_DEMO_PASSWORD
 from gi_registry.models import Authorisation
 from gi_registry.trace.models import Batch, UsageReport
-from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe
+from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -42,8 +42,7 @@ def check(page, url: str, name: str, screenshot_dir, problems: list[str]) -> Non
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_issue_12_admin_pages_pass_axe(live_server, browser, screenshot_dir, size):
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci)")
+    require_axe()
     load_demo_data(io.StringIO(), io.StringIO(), verbosity=0)
     base = live_server.url
     width = size["width"]
