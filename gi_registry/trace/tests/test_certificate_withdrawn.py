@@ -38,3 +38,10 @@ def test_a_certificate_issued_before_the_withdrawal_stays(client, producer_user,
     response = client.post(reverse("trace_admin:certificate", args=[own_batch.pk]), form_data(own_batch))
     assert response.status_code == 400
     assert ComplianceCertificate.objects.get().superseded_by is None
+
+
+def test_the_flow_s_certificate_step_offers_no_issue_for_a_withdrawn_batch(client, producer_user, own_batch):  # noqa: F811
+    own_batch.withdraw()
+    client.force_login(producer_user)
+    page = client.get(reverse("trace_admin:flow_certificate", args=[own_batch.pk])).content.decode()
+    assert "data-certificate-refused" in page and "data-issue-certificate" not in page
