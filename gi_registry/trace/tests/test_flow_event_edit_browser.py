@@ -14,7 +14,7 @@ from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 
 from .test_flow_browser import axe_clean
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_producer_corrects_and_deletes_events_on_a_phone(live_server, browser, producer_user, screenshot_dir):
