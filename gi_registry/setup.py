@@ -64,6 +64,8 @@ def producer_permissions() -> list[Permission]:
         *_perms("wagtailadmin", ["access_admin"]),
         *_perms("gi_registry", ["change_producer", "view_producer"]),
         *_perms("trace", TRACE_PRODUCER_CODENAMES),
+        # their own batches' events: corrected or deleted from the guided flow's step 2 (trace.admin.flow)
+        *_perms("trace", ["delete_traceevent"]),
         # the scan dashboard, narrowed to the scans of their own codes (trace.admin.scan_figures)
         *_perms("trace", ["view_scan"]),
         # their yearly usage reports, narrowed to their own authorisations (trace.admin.usage_reports)

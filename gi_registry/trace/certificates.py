@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,8 +191,14 @@ def supersede_certificate(old: ComplianceCertificate, user, **fields) -> Complia
 @transaction.atomic
 def issue_or_supersede(batch: Batch, user, **fields) -> ComplianceCertificate:
     """The batch's first certificate, or one that supersedes its current one. The batch row is
-    locked first, so two issues at once cannot leave the batch with two current certificates."""
-    Batch.objects.select_for_update().filter(pk=batch.pk).first()
+    locked first, so two issues at once cannot leave the batch with two current certificates. A
+    withdrawn or recalled batch is not sold: no certificate is issued for it (its past ones stay)."""
+    locked = Batch.objects.select_for_update().filter(pk=batch.pk).first()
+    if locked is not None and not locked.is_active:
+        raise ValidationError(
+            _("Lot %(lot)s is %(status)s: it is not sold, so no certificate is issued for it.")
+            % {"lot": locked.lot_number, "status": locked.get_status_display()}
+        )
     current = current_certificate(batch)
     if current is None:
         return issue_certificate(batch, user, **fields)

@@ -18,6 +18,7 @@ from ..models import Case
 from ..producer_reports import ProducerReportRow, reports_about_producer
 
 PAGE_SIZE = 30
+LATEST_ON_HOME = 3
 
 
 def own_producers(user):
@@ -63,6 +64,8 @@ class ProducerReportsPanel(Component):
         return {
             "total": reports.count(),
             "open": reports.exclude(case__status__in=[Case.Status.CLOSED, Case.Status.REJECTED]).count(),
+            # the latest few, as the listing shows them (no personal data of the reporter)
+            "latest": [ProducerReportRow.from_report(report) for report in reports[:LATEST_ON_HOME]],
         }
 
 

@@ -6,6 +6,8 @@ A producer, often on a phone, goes through five steps instead of four admin scre
    exists, its edit form, both with ``?flow=1``: saving goes on to step 2;
 2. **events** — the batch's trace events (harvest, inspection with its results, packing, shipping)
    added on one page (``TraceEventForm``'s validation; an inspection's results are the batch's);
+   each recorded event can be corrected or deleted from there (``FlowEventEditView``,
+   ``FlowEventDeleteView``, back to step 2; an active batch's own events only);
 3. **codes** — issue codes through ``issuance.issue_codes`` (validity, yearly quota, all or nothing);
 4. **labels** — a print preview (the first sheet of the label PDF, rendered on the server) and the
    PDF download (``LabelDownloadView``);
@@ -23,10 +25,11 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -34,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 
 from .. import label_jobs, labels
@@ -44,6 +48,7 @@ from .batch_views import BatchAccessMixin
 from .copy_batch import BatchCreateView
 from .forms import LabelOptionsForm, TraceEventForm, known_items
 from .inspection import InspectionResultsField, InspectionResultsWidget
+from .policies import event_policy
 
 FLOW_PARAM = "flow"
 
@@ -203,6 +208,15 @@ class InFlowMixin:
 
 
 class FlowBatchCreateView(InFlowMixin, BatchCreateView):
+    def get_page_subtitle(self):
+        return _("Register a new batch") if self.in_flow else super().get_page_subtitle()
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        if self.in_flow and items:  # not Wagtail's "New: batch"
+            items = [*items[:-1], {"url": "", "label": _("Register a new batch")}]
+        return items
+
     def get_add_url(self):
         url = super().get_add_url()
         if self.in_flow:
@@ -371,6 +385,91 @@ class FlowEventsView(FlowStepMixin, TemplateView):
         return redirect(step_url(pk, "events"))
 
 
+class FlowEventMixin:
+    """An event of the batch in the URL (``event_pk``), if this user may ``event_action`` it: 404 for
+    an event of another batch (a guessed id), 403 without the permission; the batch must be active
+    (a withdrawn or recalled batch's record stays as it was)."""
+
+    event_action = "change"
+
+    @cached_property
+    def event(self) -> TraceEvent:
+        event = get_object_or_404(
+            TraceEvent.objects.select_related("batch"), pk=self.kwargs["event_pk"], batch=self.batch
+        )
+        if not event_policy.user_has_permission_for_instance(self.request.user, self.event_action, event):
+            raise PermissionDenied
+        return event
+
+    def refused(self, request):
+        """``None`` if the event may be changed now, else the redirect back to step 2 with why not."""
+        self.event  # noqa: B018  (404 or 403 before anything else)
+        if self.batch.is_active:
+            return None
+        messages.error(
+            request,
+            _("Lot %(lot)s is %(status)s: its events are kept as they were.")
+            % {"lot": self.batch.lot_number, "status": self.batch.get_status_display()},
+        )
+        return redirect(step_url(self.batch.pk, "events"))
+
+
+class FlowEventEditView(FlowEventMixin, FlowEventsView):
+    """Step 2 with one recorded event in the form, to correct it; saving returns to step 2."""
+
+    def get(self, request, *args, **kwargs):
+        return self.refused(request) or super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", FlowEventForm(instance=self.event, batch=self.batch, for_user=self.request.user))
+        context = super().get_context_data(**kwargs)
+        context.update(editing=self.event, cancel_url=step_url(self.batch.pk, "events"))
+        return context
+
+    def post(self, request, pk, event_pk):
+        if refused := self.refused(request):
+            return refused
+        form = FlowEventForm(request.POST, instance=self.event, batch=self.batch, for_user=request.user)
+        if not form.is_valid():
+            messages.error(request, _("The event was not saved: correct the fields marked below."))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        event = form.save()
+        log(instance=event, action="wagtail.edit", user=request.user)
+        messages.success(
+            request, _("Event “%(event)s” of lot %(lot)s changed.") % {"event": event, "lot": self.batch.lot_number}
+        )
+        return redirect(step_url(pk, "events"))
+
+
+class FlowEventDeleteView(FlowEventMixin, FlowStepMixin, TemplateView):
+    """Asks, then deletes one recorded event of the batch and returns to step 2."""
+
+    step = "events"
+    event_action = "delete"
+    template_name = "gi_registry/trace/admin/flow/event_delete.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.refused(request) or super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(event=self.event, cancel_url=step_url(self.batch.pk, "events"))
+        return context
+
+    def post(self, request, pk, event_pk):
+        if refused := self.refused(request):
+            return refused
+        event = self.event
+        label = str(event)
+        with transaction.atomic():
+            log(instance=event, action="wagtail.delete", user=request.user)
+            event.delete()
+        messages.success(
+            request, _("Event “%(event)s” deleted from lot %(lot)s.") % {"event": label, "lot": self.batch.lot_number}
+        )
+        return redirect(step_url(pk, "events"))
+
+
 class FlowIssueForm(forms.Form):
     count = forms.IntegerField(
         label=gettext_lazy("Number of codes"),
@@ -510,6 +609,8 @@ __all__ = [
     "FlowCertificateView",
     "FlowCodesView",
     "FlowContinueView",
+    "FlowEventDeleteView",
+    "FlowEventEditView",
     "FlowEventsView",
     "FlowLabelPreviewView",
     "FlowLabelsView",

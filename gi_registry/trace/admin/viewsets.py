@@ -37,6 +37,8 @@ from .flow import (
     FlowCertificateView,
     FlowCodesView,
     FlowContinueView,
+    FlowEventDeleteView,
+    FlowEventEditView,
     FlowEventsView,
     FlowLabelPreviewView,
     FlowLabelsView,
@@ -224,6 +226,10 @@ class TraceAdminViewSet(ViewSet):
             path("certificate/<int:pk>/delete/", CertificateDeleteView.as_view(), name="certificate_delete"),
             path("flow/<int:pk>/", FlowContinueView.as_view(), name="flow_continue"),
             path("flow/<int:pk>/events/", FlowEventsView.as_view(), name="flow_events"),
+            path("flow/<int:pk>/events/<int:event_pk>/", FlowEventEditView.as_view(), name="flow_event_edit"),
+            path(
+                "flow/<int:pk>/events/<int:event_pk>/delete/", FlowEventDeleteView.as_view(), name="flow_event_delete"
+            ),
             path("flow/<int:pk>/codes/", FlowCodesView.as_view(), name="flow_codes"),
             path("flow/<int:pk>/labels/", FlowLabelsView.as_view(), name="flow_labels"),
             path("flow/<int:pk>/labels/preview.png", FlowLabelPreviewView.as_view(), name="flow_preview"),
