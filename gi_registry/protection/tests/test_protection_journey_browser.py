@@ -129,6 +129,7 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     staff.locator("img[alt='照片 1']").wait_for()
     case_text = staff.inner_text("main")
     assert "双桂街道果品店" in case_text and "13900139000" in case_text  # staff see the contact (consented)
+    assert staff.inner_text("[data-shop]") == "梁平区双桂街道 · 双桂街道果品店"  # not the matching key "shop:…|…"
     assert no_overflow(staff), staff.evaluate(FIELDS_INSIDE)
     shoot(staff, screenshot_dir, "6-case-new-390")
     axe_clean(staff)
