@@ -20,6 +20,7 @@ from core.demo import demo_steps, home_page
 from gi_registry import demo
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard
+from gi_registry.protection import demo as protection_demo
 from gi_registry.trace import demo as trace_demo
 from gi_registry.validators import validate_credit_code
 from indicators import demo as indicator_demo
@@ -91,6 +92,10 @@ class LoadedDemoData(TestCase):
             # the demo producer's public profile and its drawn photos
             + 1
             + len(demo.DEMO_PROFILE_PHOTOS)
+            # protection: the demo 执法人员 account, the suspected copy's scans, the cases
+            + 1
+            + 1
+            + len(protection_demo.CASES)
         )
         self.assertEqual(self.first_run, (expected, 2, 0))  # the home page, and the Site record (localhost → origin)
 
@@ -286,12 +291,13 @@ def test_each_app_s_demo_module_is_found_and_its_steps_run_by_stage():
     assert list(dict.fromkeys(label for label, _step in steps)) == [
         "gi_registry",
         "trace",
+        "protection",
         "website",
         "brands",
         "indicators",
     ]
     names = [f"{label}.{step.load.__name__}" for label, step in steps]
     # the registry before any page; the English home before other English pages; links last
-    assert names[:4] == ["gi_registry.load", "trace.load", "website.load_home_page", "brands.load"]
+    assert names[:5] == ["gi_registry.load", "trace.load", "protection.load", "website.load_home_page", "brands.load"]
     assert names.index("website.translate_home_page") < names.index("brands.translate")
     assert names[-2:] == ["website.load_site_settings", "website.load_site_record"]
