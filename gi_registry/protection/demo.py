@@ -10,6 +10,9 @@
   confirmed fake with the outcome the consumer sees. No real personal data: one report has the
   obviously made-up phone number 13800000000 (with the consent text), the others none.
 
+* The demo account ``enforcer`` (group 执法人员, display name 演示执法人员), with the other demo
+  accounts' password, so that the case queue can be tried (``DEMO_USERS=0`` skips it like the others).
+
 Every case is found by its shop key (``Case.shop_key``, ``演示·…``) and the scans are added only
 to a code that has none, so a second run creates and changes nothing. Cases and reports are
 ``is_demo=True``. Dates are relative to the first run.
@@ -18,8 +21,11 @@ to a code that has none, so a second run creates and changes nothing. Cases and 
 from __future__ import annotations
 
 import datetime
+import os
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from core.demo import RECORDS, DemoRun, Outcome, Step
@@ -28,6 +34,10 @@ from gi_registry.trace.models import Scan, TraceCode
 from gi_registry.trace.scans import ScanLog, ScanRecord, coarse_origin
 
 from .models import Case, Report
+from .setup import ENFORCEMENT_STAFF, ensure_enforcement_group
+
+#: the demo account of enforcement staff: username, display name
+DEMO_ENFORCER = ("enforcer", "演示执法人员")
 
 #: the copied code's scans: (hours before the first run, network, city)
 COPY_SCANS = [
@@ -136,8 +146,30 @@ def copied_code() -> TraceCode | None:
     )
 
 
+def load_enforcer(run: DemoRun) -> None:
+    """The demo account of enforcement staff (an existing account of that name is left untouched)."""
+    from gi_registry.demo import DEFAULT_DEMO_PASSWORD
+
+    if os.environ.get("DEMO_USERS", "1").strip() == "0":
+        return
+    username, display_name = DEMO_ENFORCER
+    User = get_user_model()
+    outcome = Outcome.UNCHANGED
+    if not User.objects.filter(username=username).exists():
+        if not Group.objects.filter(name=ENFORCEMENT_STAFF).exists():
+            ensure_enforcement_group()
+        user = User(username=username, first_name=display_name)
+        user.set_password(os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=ENFORCEMENT_STAFF))
+        outcome = Outcome.CREATED
+    run.record("protection accounts", username, outcome, 1, 1)
+
+
 def load(run: DemoRun) -> None:
-    """The copied code's scans and the demo cases (see the module's text)."""
+    """The demo account of enforcement staff, the copied code's scans and the demo cases (see the
+    module's text)."""
+    load_enforcer(run)
     code = copied_code()
     if code is None:
         run.warn("protection: the demo batches are missing; no suspected copy or cases loaded.")

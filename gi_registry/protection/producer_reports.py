@@ -20,12 +20,16 @@ from .models import Case, Report
 
 
 def reports_about_producer(producer: Producer | QuerySet) -> QuerySet[Report]:
-    """Reports whose case, batch or code belongs to ``producer`` (a producer or a queryset of them)."""
+    """Reports whose code belongs to ``producer`` (a producer or a queryset of them), and reports
+    without a genuine code (a forged or unknown one) in a case about ``producer``. A report about
+    another producer's code that joined the case (same shop, or merged by staff) stays that other
+    producer's: it is not shown here."""
     producers = producer if isinstance(producer, QuerySet) else Producer.objects.filter(pk=producer.pk)
     ids = list(producers.values_list("pk", flat=True))
     return (
         Report.objects.filter(
-            Q(case__producer__in=ids) | Q(case__batch__producer__in=ids) | Q(trace_code__batch__producer__in=ids)
+            Q(trace_code__batch__producer__in=ids)
+            | Q(trace_code__isnull=True) & (Q(case__producer__in=ids) | Q(case__batch__producer__in=ids))
         )
         .distinct()
         .select_related("case", "case__product_family", "case__batch")

@@ -484,15 +484,15 @@ def typed_urls(route, params, pages, home) -> list[str]:
 # --- the test --------------------------------------------------------------------------------------
 
 
-def render_all(client, user, user_data) -> tuple[list[str], int]:
-    leaks, rendered = [], 0
+def render_all(client, user, user_data) -> tuple[list[str], list[str]]:
+    leaks, rendered = [], []
     client.force_login(user)
     for url in admin_urls(user):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
         html = page_html(response) if response.status_code == 200 else None
         if html is None:
             continue
-        rendered += 1
+        rendered.append(url)
         leaks += [f"{user.username} GET {url}: {fragment}" for fragment in english_in(html, user_data)]
         if re.search(r"/(add|create|new)/$", url):
             response = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -504,22 +504,44 @@ def render_all(client, user, user_data) -> tuple[list[str], int]:
 
 def demo_accounts(monkeypatch) -> list:
     """The demo data (every record type, pages of every type, English translations) and its
-    accounts: one per group (officer, editor, producer linked to a demo producer) and the superuser."""
+    accounts: one per group (officer, editor, producer linked to a demo producer, enforcement staff)
+    and the superuser."""
     from django.contrib.auth import get_user_model
 
     monkeypatch.setenv("DEMO_USERS", "1")
     call_command("load_demo_data", stdout=io.StringIO(), stderr=io.StringIO())
-    return [get_user_model().objects.get(username=name) for name in ("officer", "editor", "producer", "admin")]
+    return [
+        get_user_model().objects.get(username=name) for name in ("officer", "editor", "producer", "enforcer", "admin")
+    ]
 
 
 def test_every_admin_page_is_in_chinese_for_every_group(client, monkeypatch):
     client.raise_request_exception = False
     users = demo_accounts(monkeypatch)
     user_data = user_text()
-    leaks, counts = [], {}
+    leaks, counts, rendered = [], {}, {}
     for user in users:
-        found, counts[user.username] = render_all(client, user, user_data)
+        found, rendered[user.username] = render_all(client, user, user_data)
+        counts[user.username] = len(rendered[user.username])
         leaks += found
+    # the protection pages (issue 13) are among them, for the groups that see them
+    protection = [
+        "/admin/protection/cases/",
+        "/admin/protection/cases/inspect/",
+        "/admin/protection/cases/history/",
+        "/admin/protection/holidays/",
+        "/admin/protection/holidays/new/",
+        "/admin/protection/copies/",
+        "/admin/protection/dashboard/",
+        "/admin/protection/copy-thresholds/",
+        "/admin/protection/copy-thresholds/new/",
+    ]
+    for name in ("enforcer", "officer", "admin"):
+        for prefix in protection:
+            assert any(url.startswith(prefix) for url in rendered[name]), (name, prefix)
+    assert any(url.startswith("/admin/protection/cases/edit/") for url in rendered["enforcer"])
+    assert any(url.startswith("/admin/protection/our-reports/") for url in rendered["producer"])
+    assert not any("/admin/protection/" in url for url in rendered["editor"])
     # The walk reaches the admin: many pages for staff, fewer (but some) for a producer.
     assert counts["admin"] > 150 and counts["officer"] > 80 and counts["editor"] > 40 and counts["producer"] > 15, (
         counts

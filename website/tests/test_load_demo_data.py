@@ -94,6 +94,10 @@ class LoadedDemoData(TestCase):
             # the demo producer's public profile and its drawn photos
             + 1
             + len(demo.DEMO_PROFILE_PHOTOS)
+            # protection: the demo 执法人员 account, the suspected copy's scans, the cases
+            + 1
+            + 1
+            + len(protection_demo.CASES)
         )
         self.assertEqual(self.first_run, (expected, 2, 0))  # the home page, and the Site record (localhost → origin)
 

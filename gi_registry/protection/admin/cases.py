@@ -134,6 +134,14 @@ class CaseIndexView(ModelViewSet.index_view_class):
         values = {
             "product": ", ".join(filter(None, [str(item.product_family or ""), str(item.batch or "")])),
             "shop": "; ".join(sorted({r.shop_name or r.online_url for r in reports if r.shop_name or r.online_url})),
+            "online": "; ".join(
+                sorted(
+                    {" ".join(filter(None, [r.platform, r.online_url])) for r in reports if r.platform or r.online_url}
+                )
+            ),
+            "bought_on": "; ".join(sorted({r.bought_on.isoformat() for r in reports if r.bought_on})),
+            "price_paid": "; ".join(sorted({f"{r.price_paid:.2f}" for r in reports if r.price_paid is not None})),
+            "producer_name": str(item.producer or ""),
             "problems": "; ".join(
                 sorted(
                     {str(Report.Problem(p).label) for r in reports for p in r.problems if p in Report.Problem.values}
@@ -151,9 +159,13 @@ EXPORT_FIELDS = [
     "received_at",
     "kind",
     "product",
+    "producer_name",
     "code_text",
     "shop",
+    "online",
     "place",
+    "bought_on",
+    "price_paid",
     "problems",
     "description",
     "status",
@@ -400,6 +412,21 @@ class MergeForm(forms.Form):
         return target
 
 
+def shop_label(case: Case, reports: list[Report]) -> str:
+    """The shop as the reporters wrote it (the first report naming one), not the internal matching
+    key (``shop:place|name``, folded), which staff would otherwise read with its English prefix."""
+    if not case.shop_key:
+        return ""
+    for report in reports:
+        parts = [report.platform, report.online_url] if report.online_url else [report.place, report.shop_name]
+        if report.where_bought == Report.WhereBought.ONLINE and not report.online_url:
+            parts = [report.platform, report.shop_name]
+        label = " · ".join(p.strip() for p in parts if p and p.strip())
+        if label:
+            return label
+    return case.shop_key.split(":", 1)[-1].replace("|", " · ")
+
+
 class CaseInspectView(ModelViewSet.inspect_view_class):
     template_name = "protection/admin/case_inspect.html"
     page_title = gettext_lazy("Case")
@@ -422,6 +449,7 @@ class CaseInspectView(ModelViewSet.inspect_view_class):
             ]
         context.update(
             case=case,
+            shop=shop_label(case, reports),
             handler=handler,
             reports=reports,
             notes=case.notes.select_related("author"),
@@ -663,6 +691,10 @@ class CaseViewSet(ModelViewSet):
     export_headings = {
         "product": gettext_lazy("product"),
         "shop": gettext_lazy("shop or market"),
+        "online": gettext_lazy("platform"),
+        "bought_on": gettext_lazy("bought on"),
+        "price_paid": gettext_lazy("price paid (yuan)"),
+        "producer_name": gettext_lazy("producer"),
         "problems": gettext_lazy("what is wrong"),
         "description": gettext_lazy("description"),
         "overdue_text": gettext_lazy("Overdue"),

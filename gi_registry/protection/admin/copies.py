@@ -48,6 +48,16 @@ def can_see_copies(user) -> bool:
     return user.groups.filter(name=ENFORCEMENT_GROUP).exists()
 
 
+def case_list_url_for(query: str = "") -> str:
+    """The case queue's listing (with ``query``), or '' while no case listing is registered."""
+    for name in CASE_LIST_URL_NAMES:
+        try:
+            return reverse(name) + query
+        except NoReverseMatch:
+            continue
+    return ""
+
+
 def case_list_url(code_id: int) -> str:
     """The case queue filtered to one code, or '' while no case listing is registered."""
     for name in CASE_LIST_URL_NAMES:
@@ -135,6 +145,7 @@ class ProtectionDashboardView(CopiesAccessMixin, WagtailAdminTemplateMixin, Temp
                 ("narrow", day_chart(figures.copies_per_week, NARROW)),
             ],
             copies_url=reverse("protection_copies:index"),
+            cases_url=case_list_url_for(),
         )
         return context
 

@@ -99,6 +99,22 @@ def test_a_producer_sees_reports_about_its_own_codes_anonymously(client, produce
     assert reverse("protection_producer_reports") in home
 
 
+def test_a_report_about_another_producers_code_in_the_same_case_is_not_shown(own_producer, case):
+    """Same shop, two producers' boxes: the reports share a case, each producer sees only its own."""
+    from gi_registry.factories import ProducerFactory
+    from gi_registry.trace.factories import BatchFactory
+    from gi_registry.trace.issuance import issue_codes
+
+    stranger = ProducerFactory(name="别的合作社")
+    their_code = issue_codes(BatchFactory(authorisation__producer=stranger, producer=stranger), 1)[0]
+    theirs = make_case(producer=stranger, photo=False).reports.get()
+    theirs.trace_code = their_code
+    theirs.case = case  # joined the own producer's case (same shop)
+    theirs.save()
+    assert list(reports_about_producer(own_producer)) == [r for r in case.reports.all() if r.pk != theirs.pk]
+    assert list(reports_about_producer(stranger)) == [theirs]
+
+
 def test_the_producer_sees_the_public_outcome_of_a_merged_case_s_target(client, producer_user, own_producer, case):
     other = make_case(producer=own_producer, code_text=case.code_text, photo=False)
     from gi_registry.protection.merging import merge_case

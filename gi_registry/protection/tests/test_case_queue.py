@@ -241,7 +241,7 @@ def test_changing_the_assignee_is_logged_and_offers_only_enforcement_staff(handl
 
 
 def test_the_export_has_the_fields_of_a_12315_transfer(handler, case):
-    case.reports.update(price_paid="58.00")
+    case.reports.update(price_paid="58.00", bought_on="2026-11-28", platform="拼多多")
     csv_text = b"".join(handler.get(reverse(INDEX) + "?export=csv").streaming_content).decode("utf-8-sig")
     header, row = csv_text.splitlines()[:2]
     for heading in (
@@ -255,9 +255,24 @@ def test_the_export_has_the_fields_of_a_12315_transfer(handler, case):
         "状态",
         "处理结果",
         "受理决定期限",
+        "购买日期",
+        "购买价格（元）",
+        "生产主体",
+        "平台",
     ):
         assert heading in header, heading
-    for value in (case.number, "双桂街道水果店", "梁平区", "追溯码验证不通过", "盒子上的标志印得很模糊", PHONE):
+    for value in (
+        case.number,
+        "双桂街道水果店",
+        "梁平区",
+        "追溯码验证不通过",
+        "盒子上的标志印得很模糊",
+        PHONE,
+        "58.00",
+        "2026-11-28",
+        "拼多多",
+        case.producer.name,
+    ):
         assert value in row, value
     xlsx = handler.get(reverse(INDEX) + "?export=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active

@@ -169,3 +169,14 @@ def test_a_suspected_code_links_to_the_cases_about_it(client, enforcer, copied_d
     case = Case.objects.get(trace_code=copied_duck)
     assert case.number in queue
     assert other.number not in queue
+
+
+def test_the_dashboards_overdue_count_opens_the_queue_of_overdue_cases(client, enforcer):
+    late = Case.objects.create(code_text="LATECODE", received_at=timezone.now() - datetime.timedelta(days=30))
+    on_time = Case.objects.create(code_text="FRESHCODE")
+    client.force_login(enforcer)
+    html = client.get(reverse("protection_dashboard:index")).content.decode()
+    link = re.search(r'data-total="overdue"><a href="([^"]+)">1<', html)
+    assert link, html.split('data-total="overdue"')[1][:200]
+    listing = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert late.number in listing and on_time.number not in listing

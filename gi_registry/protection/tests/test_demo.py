@@ -72,7 +72,25 @@ class DemoProtection(TestCase):
         run = load()
         self.assertEqual(state(), before)
         protection = [o for (section, _key), o in run.outcomes.items() if section.startswith("protection")]
-        self.assertEqual(len(protection), 6)
+        self.assertEqual(len(protection), 7)  # the account, the copy, five cases
         self.assertEqual(set(protection), {Outcome.UNCHANGED})
         first = [o for (section, _key), o in self.first_run.outcomes.items() if section.startswith("protection")]
         self.assertEqual(set(first), {Outcome.CREATED})
+
+
+class DemoEnforcer(TestCase):
+    def test_the_demo_enforcement_account_opens_the_case_queue(self):
+        load()
+        from gi_registry.demo import DEFAULT_DEMO_PASSWORD
+
+        self.assertTrue(self.client.login(username="enforcer", password=DEFAULT_DEMO_PASSWORD))
+        response = self.client.get("/admin/protection/cases/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "LPWQ-")
+
+    def test_no_demo_account_with_demo_users_off(self):
+        with mock.patch.dict(os.environ, {"DEMO_USERS": "0"}):
+            load_demo_data(io.StringIO(), io.StringIO(), verbosity=0)
+        from django.contrib.auth import get_user_model
+
+        self.assertFalse(get_user_model().objects.filter(username="enforcer").exists())
