@@ -69,8 +69,6 @@ class LoadedDemoData(TestCase):
             + len(demo.AUTHORISATIONS)
             + len(demo.STANDARDS)
             + len(trace_demo.BATCHES)  # with their events, codes, scans and the withdrawal
-            + 1  # the copied code's scans from several cities (protection/demo.py)
-            + len(protection_demo.CASES)  # the demo cases, a report each
             + 1  # the first batch's compliance certificate
             + 1  # the demo authorisation's usage report for last year (in force since 2025)
             + 1  # the brand index page (brands/demo.py)

@@ -18,7 +18,7 @@ from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow
 from gi_registry.factories import make_user
 from gi_registry.protection.models import Case, Report
 from gi_registry.protection.setup import ENFORCEMENT_STAFF
-from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe
+from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -36,7 +36,7 @@ def shoot(page, screenshot_dir, name: str, full_page: bool = True) -> None:
 
 
 def axe_clean(page) -> None:
-    assert AXE.exists(), "axe-core is missing from node_modules"
+    require_axe()
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not serious, describe(serious)
