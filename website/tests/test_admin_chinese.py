@@ -1,6 +1,6 @@
 """The admin speaks Chinese: every admin listing, add form, edit form, inspect view, chooser,
 report, the dashboard and the menus are rendered as each group (registry officer, brand editor,
-producer, and a superuser) with the admin in zh-hans, on the demo data, and no English fragment
+producer, enforcement staff, and a superuser) with the admin in zh-hans, on the demo data, and no English fragment
 may be left on a page. The URLs come from the URL resolver (every pattern under /admin/, with its
 parameters filled with a real record of the view's own model), so a view added later is checked
 too. Add forms are also sent empty, so the error states ("Go to the first error", field errors)
@@ -506,10 +506,17 @@ def demo_accounts(monkeypatch) -> list:
     """The demo data (every record type, pages of every type, English translations) and its
     accounts: one per group (officer, editor, producer linked to a demo producer) and the superuser."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from gi_registry.protection.setup import ENFORCEMENT_STAFF
 
     monkeypatch.setenv("DEMO_USERS", "1")
     call_command("load_demo_data", stdout=io.StringIO(), stderr=io.StringIO())
-    return [get_user_model().objects.get(username=name) for name in ("officer", "editor", "producer", "admin")]
+    # Enforcement staff (执法人员, issue 13): the case queue, the case pages, holidays, copies.
+    staff = get_user_model().objects.create_user("staff", first_name="演示执法人员")
+    staff.groups.add(Group.objects.get(name=ENFORCEMENT_STAFF))
+    names = ("officer", "editor", "producer", "staff", "admin")
+    return [get_user_model().objects.get(username=name) for name in names]
 
 
 def test_every_admin_page_is_in_chinese_for_every_group(client, monkeypatch):
@@ -521,9 +528,13 @@ def test_every_admin_page_is_in_chinese_for_every_group(client, monkeypatch):
         found, counts[user.username] = render_all(client, user, user_data)
         leaks += found
     # The walk reaches the admin: many pages for staff, fewer (but some) for a producer.
-    assert counts["admin"] > 150 and counts["officer"] > 80 and counts["editor"] > 40 and counts["producer"] > 15, (
-        counts
-    )
+    assert (
+        counts["admin"] > 150
+        and counts["officer"] > 80
+        and counts["editor"] > 40
+        and counts["producer"] > 15
+        and counts["staff"] > 10
+    ), counts
     assert leaks == [], f"{len(leaks)} English fragments in the zh-hans admin:\n" + "\n".join(leaks)
 
 
