@@ -363,8 +363,8 @@ SIDEBAR_LOGO = re.compile(r"<template data-wagtail-sidebar-branding-logo>(.*?)</
 def branding_faults(html: str) -> list[str]:
     """A whole admin page wears the registry's name and mark (title, sidebar), not Wagtail's bird,
     and its help menu and banners link to no wagtail.org page (issue 11's branding)."""
-    if "<html" not in html:
-        return []  # a chooser's or a listing's partial, drawn inside a page
+    if "<html" not in html or "/static/wagtailadmin/" not in html:
+        return []  # a chooser's or a listing's partial drawn inside a page, or a public page's draft
     faults = []
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     if title is None or REGISTRY_NAME not in title.group(1):
