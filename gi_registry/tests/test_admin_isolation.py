@@ -1,6 +1,7 @@
 """No admin URL shows one owner's data to another: every URL Wagtail and the project register
 under /admin/ (choosers, reports, bulk actions, exports, inspect, history, usage, revisions, and
-the image and document views) is requested as a producer account (linked to producer A) and as a
+the image and document views; issue 12's batch flow, certificates, usage reports and profile photos)
+is requested as a producer account (linked to producer A) and as a
 brand editor, with its path parameters filled with producer B's records (B's photo and report for
 the image and document URLs), and no marker of producer B's data may appear."""
 
@@ -21,10 +22,12 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.log_actions import log
 
 from gi_registry.factories import AuthorisationFactory, ProducerFactory, make_user
+from gi_registry.models import ProducerPhoto
 from gi_registry.setup import PRODUCERS
+from gi_registry.trace.certificates import issue_certificate, prefill
 from gi_registry.trace.factories import BatchFactory, TraceEventFactory
 from gi_registry.trace.issuance import issue_codes
-from gi_registry.trace.models import TraceCode
+from gi_registry.trace.models import TraceCode, UsageReport
 from website.models import ContactFormField, ContactPage, HomePage
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +41,10 @@ VISITOR_PHONE = "13911117731"
 B_PHOTO = "LEAKPHOTO-B-7731"
 B_REPORT = "LEAKREPORT-B-7731"
 A_LOT = "OWNLOT-A-1234"
+# issue 12's records of B: its compliance certificate, usage report and public profile photo
+B_CERT = "LEAKCERT-B-7731"
+B_USAGE = "LEAKUSAGE-B-7731"
+B_CAPTION = "LEAKCAPTION-B-7731"
 
 OWNED_MODELS = ("producer", "authorisation", "batch", "traceevent")
 LISTING_NAMES = re.compile(r"(list|index|results|choose|report|history|workflow|submissions|aging|locked|usage)")
@@ -86,6 +93,14 @@ def world(officer, producer_user):
     batch_b = BatchFactory(authorisation=auth_b, lot_number=B_LOT)
     event_b = TraceEventFactory(batch=batch_b, read_point=B_POINT, note=B_POINT)
     issue_codes(batch_b, 2, officer)
+    certificate_b = issue_certificate(
+        batch_b, officer, **{**prefill(batch_b), "signatory": B_CERT, "producer_contact": B_CERT}
+    )
+    usage_b = UsageReport.objects.create(
+        authorisation=auth_b, year=auth_b.valid_from.year, status="submitted", notes=B_USAGE, sales_regions=B_USAGE
+    )
+    log(instance=usage_b, action="wagtail.edit", user=officer)
+    ProducerPhoto.objects.create(producer=producer_b, image=photo_b, caption=B_CAPTION)
     for record in (producer_b, auth_b):
         record.save_revision(user=officer, log_action=True)
     for record in (producer_b, auth_b, batch_b, event_b):
@@ -109,6 +124,8 @@ def world(officer, producer_user):
         "own_batch": own_batch,
         "image": photo_b,
         "document": report_b,
+        "certificate": certificate_b,
+        "usagereport": usage_b,
     }
 
 
@@ -116,8 +133,14 @@ def model_of(route: str) -> str | None:
     match = re.search(r"/gi_registry/(\w+)/", route)
     if match:
         return match.group(1)
-    if "/trace/batch/" in route:
+    if "/trace/batch/" in route or "/trace/flow/" in route:
         return "batch"
+    if "/trace/certificate/" in route:
+        return "certificate"
+    if "/trace/usage/review/" in route:
+        return "usagereport"
+    if "/trace/usage/" in route:
+        return "authorisation"
     if "/trace/code/" in route:
         return "tracecode"
     if route.startswith("/admin/images/"):
@@ -164,6 +187,10 @@ def urls_for(route: str, name: str, world) -> list[str]:
             values[param] = str(world["document"].pk)
         elif param in ("pk", "id", "object_id", "page_id", "parent_page_id", "instance_id"):
             values[param] = str((record or page).pk)
+        elif param == "year":
+            values[param] = str(world["usagereport"].year)
+        elif param == "size":
+            values[param] = "a6"
         elif param == "fmt":
             values[param] = "svg" if model == "tracecode" else "csv"
         elif param == "app_label":
@@ -195,6 +222,7 @@ def body_text(response) -> str:
 
 def test_no_admin_url_shows_another_owners_data(client, world, producer_user, brand_editor):
     markers = [B_NAME, world["producer"].credit_code, B_LOT, B_AUTH, B_POINT, VISITOR_PHONE, B_PHOTO, B_REPORT]
+    markers += [B_CERT, B_USAGE, B_CAPTION]
     client.raise_request_exception = False
     routes = [(route, name) for route, name in admin_routes() if name not in SKIP_NAMES and "^.*" not in route]
     assert len(routes) > 300  # the walk reaches every registered admin view

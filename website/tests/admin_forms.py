@@ -78,5 +78,78 @@ def page_form_urls(user) -> list[tuple[str, str]]:
     return urls
 
 
+def own_first(queryset, user):
+    """The first record of ``queryset`` that belongs to ``user``'s producer, else the first."""
+    from gi_registry.models import Producer
+
+    own = Producer.objects.filter(accounts=user).first()
+    mine = queryset.filter(authorisation__producer=own) if own is not None else queryset.none()
+    return mine.order_by("pk").first() or queryset.order_by("pk").first()
+
+
+def trace_form_urls(user) -> list[tuple[str, str]]:
+    """The producer's guided batch flow (events, codes, labels, certificate), a batch's certificate
+    form and a usage report's form (issue 12)."""
+    from gi_registry.models import Authorisation
+    from gi_registry.trace.admin.usage_reports import is_owner, may_see_reports, years_of
+    from gi_registry.trace.models import Batch, UsageReport
+
+    urls = []
+    policy = policy_registry.get_by_type(Batch)
+    batch = own_first(policy.instances_user_has_permission_for(user, "change"), user)
+    if batch is not None:
+        for step in ("flow_events", "flow_codes", "flow_labels", "flow_certificate", "certificate"):
+            urls.append((f"trace {step}", reverse(f"trace_admin:{step}", args=[batch.pk])))
+    if not may_see_reports(user):
+        return urls
+    # the producer's form: a year of its own authorisation still open to filing
+    for authorisation in Authorisation.objects.filter(producer__accounts=user).order_by("pk"):
+        filed = dict(authorisation.usage_reports.values_list("year", "status"))
+        year = next((y for y in years_of(authorisation) if filed.get(y, "draft") in UsageReport.EDITABLE), None)
+        if year is not None and is_owner(user, authorisation):
+            urls.append(("usage report file", reverse("usage_reports:report", args=[authorisation.pk, year])))
+            break
+    # the officer's review form: a submitted report
+    report = UsageReport.objects.filter(status=UsageReport.Status.SUBMITTED).order_by("pk").first()
+    if report is not None and not is_owner(user, report.authorisation):
+        urls.append(
+            ("usage report review", reverse("usage_reports:report", args=[report.authorisation_id, report.year]))
+        )
+    return urls
+
+
+def protection_form_urls(user) -> list[tuple[str, str]]:
+    """The enforcement pages' forms (issue 13): holidays, copy thresholds and a case's page, whose
+    status change, note, attachment and merge forms are on it."""
+    from gi_registry.protection.models import Case, CopyThreshold, Holiday
+
+    urls = []
+    if user.has_perm("protection.add_holiday"):
+        urls.append(("add protection.Holiday", reverse("protection_holidays:add")))
+        holiday = Holiday.objects.order_by("pk").first()
+        if holiday is not None:
+            urls.append(("edit protection.Holiday", reverse("protection_holidays:edit", args=[holiday.pk])))
+    thresholds = policy_registry.get_by_type(CopyThreshold)
+    if thresholds.user_has_permission(user, "add"):
+        urls.append(("add protection.CopyThreshold", reverse("protection_copy_thresholds:add")))
+    if thresholds.user_has_permission(user, "change"):
+        threshold = CopyThreshold.objects.order_by("pk").first()
+        if threshold is not None:
+            urls.append(
+                ("edit protection.CopyThreshold", reverse("protection_copy_thresholds:edit", args=[threshold.pk]))
+            )
+    if user.has_perm("protection.handle_case"):
+        case = Case.objects.order_by("pk").first()
+        if case is not None:
+            urls.append(("case page protection.Case", reverse("protection_cases:inspect", args=[case.pk])))
+    return urls
+
+
 def admin_form_urls(user) -> list[tuple[str, str]]:
-    return [*snippet_form_urls(user), *other_form_urls(user), *page_form_urls(user)]
+    return [
+        *snippet_form_urls(user),
+        *other_form_urls(user),
+        *page_form_urls(user),
+        *trace_form_urls(user),
+        *protection_form_urls(user),
+    ]

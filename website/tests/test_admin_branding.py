@@ -48,3 +48,23 @@ def test_no_link_to_wagtails_own_guide_or_release_notes(client, request, user):
     assert "wagtail.org" not in html
     assert "editor-guide" not in html and "whats-new-in-wagtail" not in html
     assert "keyboard-shortcuts-dialog" in html  # the help menu keeps the shortcuts
+
+
+@pytest.mark.parametrize("user", ["officer", "brand_editor"])
+def test_the_content_checks_explainer_of_a_page_form_links_to_no_wagtail_guide(client, request, user, demo_site):
+    """The page editor's checks panel explains its metrics without sending the clerk to
+    guide.wagtail.org (templates/wagtailadmin/shared/side_panels/checks.html)."""
+    from wagtail.models import Page
+
+    client.force_login(request.getfixturevalue(user))
+    page = next(
+        p
+        for p in Page.objects.filter(depth=3).order_by("path")
+        if p.permissions_for_user(request.getfixturevalue(user)).can_edit()
+    )
+    html = client.get(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "metrics-explainer-dialog" in html  # the explainer is still there, in Chinese
+    assert "可读性" in html
+    assert "wagtail.org" not in html

@@ -1,6 +1,6 @@
 """The admin speaks Chinese: every admin listing, add form, edit form, inspect view, chooser,
 report, the dashboard and the menus are rendered as each group (registry officer, brand editor,
-producer, and a superuser) with the admin in zh-hans, on the demo data, and no English fragment
+producer, enforcement staff, and a superuser) with the admin in zh-hans, on the demo data, and no English fragment
 may be left on a page. The URLs come from the URL resolver (every pattern under /admin/, with its
 parameters filled with a real record of the view's own model), so a view added later is checked
 too. Add forms are also sent empty, so the error states ("Go to the first error", field errors)
@@ -355,6 +355,29 @@ def english_in(html: str, user_data: re.Pattern) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+REGISTRY_NAME = "梁平地理标志与农产品品牌登记"
+REGISTRY_LOGO = "/static/img/registry-logo.svg"
+SIDEBAR_LOGO = re.compile(r"<template data-wagtail-sidebar-branding-logo>(.*?)</template>", re.S)
+
+
+def branding_faults(html: str) -> list[str]:
+    """A whole admin page wears the registry's name and mark (title, sidebar), not Wagtail's bird,
+    and its help menu and banners link to no wagtail.org page (issue 11's branding)."""
+    if "<html" not in html or "data-wagtail-sidebar" not in html:
+        return []  # a chooser's or a listing's partial drawn inside a page, or a public page's draft
+    faults = []
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    if title is None or REGISTRY_NAME not in title.group(1):
+        faults.append(f"title without the registry's name: {title.group(1).strip() if title else None!r}")
+    sidebar = SIDEBAR_LOGO.search(html)
+    if sidebar is None or REGISTRY_LOGO not in sidebar.group(1):
+        faults.append("sidebar without the registry's mark")
+    faults += [
+        f'link to Wagtail\'s site "{m}"' for m in ("wagtail.org", "editor-guide", "whats-new-in-wagtail") if m in html
+    ]
+    return faults
+
+
 # --- the URLs --------------------------------------------------------------------------------------
 
 PAGE_PARAMS = {"page_id", "parent_page_id", "page_to_move_id", "page_pk", "destination_id"}
@@ -380,6 +403,35 @@ def view_model(route: str):
     return model if isinstance(model, type) and issubclass(model, models.Model) else None
 
 
+# Views of ours that carry no model (the batch flow, certificates, usage reports, a case's pages): the
+# model whose record fills their ``pk``.
+ROUTE_MODELS = [
+    (re.compile(r"^/admin/trace/(batch|flow)/<pk>/"), "trace.Batch"),
+    (re.compile(r"^/admin/trace/certificate/<pk>/"), "trace.ComplianceCertificate"),
+    (re.compile(r"^/admin/trace/usage/<pk>/<year>/"), "gi_registry.Authorisation"),
+    (re.compile(r"^/admin/trace/usage/review/<pk>/"), "trace.UsageReport"),
+    (re.compile(r"^/admin/protection/cases/<pk>/"), "protection.Case"),
+]
+
+
+def route_model(route: str):
+    """The model of ``route``: its view's, or the one ``ROUTE_MODELS`` names."""
+    for pattern, label in ROUTE_MODELS:
+        if pattern.search(route):
+            return apps.get_model(label)
+    return view_model(route)
+
+
+def usage_report_url(route: str, user) -> str | None:
+    """A usage report's page (``<pk>/<year>/``): the user's own producer's report first."""
+    from gi_registry.trace.models import UsageReport
+
+    report = next(iter(records_of(UsageReport, user)), None)
+    if report is None:
+        return None
+    return route.replace("<pk>", str(report.authorisation_id)).replace("<year>", str(report.year))
+
+
 def sample_pages() -> list[Page]:
     """One page of each page type (the Chinese one where there are two)."""
     pages = {}
@@ -397,7 +449,8 @@ def records_of(model, user) -> list:
     own = Producer.objects.filter(accounts=user).first()
     candidates = []
     if own is not None:
-        for lookup in ("producer", "authorisation__producer", "batch__authorisation__producer", "pk"):
+        lookups = ("producer", "authorisation__producer", "batch__authorisation__producer", "batch__producer", "pk")
+        for lookup in lookups:
             try:
                 value = own.pk if lookup == "pk" and model is Producer else own
                 if lookup == "pk" and model is not Producer:
@@ -443,7 +496,11 @@ def admin_urls(user) -> list[str]:
             for page in pages if "edit" in route or route.endswith("/<page_id>/") else [home]:
                 urls.append(re.sub(r"<(\w+)>", str(page.pk), route))
             continue
-        model = view_model(route)
+        if "<year>" in route:
+            url = usage_report_url(route, user)
+            urls += [url] if url else []
+            continue
+        model = route_model(route)
         values = {}
         for param in params:
             record = fixed.get(param)
@@ -494,6 +551,7 @@ def render_all(client, user, user_data) -> tuple[list[str], list[str]]:
             continue
         rendered.append(url)
         leaks += [f"{user.username} GET {url}: {fragment}" for fragment in english_in(html, user_data)]
+        leaks += [f"{user.username} GET {url}: {fault}" for fault in branding_faults(html)]
         if re.search(r"/(add|create|new)/$", url):
             response = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="zh-hans")
             html = page_html(response) if response.status_code in (200, 400) else None
@@ -515,7 +573,7 @@ def demo_accounts(monkeypatch) -> list:
     ]
 
 
-def test_every_admin_page_is_in_chinese_for_every_group(client, monkeypatch):
+def test_every_admin_page_is_in_chinese_and_branded_for_every_group(client, monkeypatch):
     client.raise_request_exception = False
     users = demo_accounts(monkeypatch)
     user_data = user_text()
@@ -543,9 +601,13 @@ def test_every_admin_page_is_in_chinese_for_every_group(client, monkeypatch):
     assert any(url.startswith("/admin/protection/our-reports/") for url in rendered["producer"])
     assert not any("/admin/protection/" in url for url in rendered["editor"])
     # The walk reaches the admin: many pages for staff, fewer (but some) for a producer.
-    assert counts["admin"] > 150 and counts["officer"] > 80 and counts["editor"] > 40 and counts["producer"] > 15, (
-        counts
-    )
+    assert (
+        counts["admin"] > 150
+        and counts["officer"] > 80
+        and counts["editor"] > 40
+        and counts["producer"] > 15
+        and counts["enforcer"] > 10
+    ), counts
     assert leaks == [], f"{len(leaks)} English fragments in the zh-hans admin:\n" + "\n".join(leaks)
 
 

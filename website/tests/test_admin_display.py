@@ -96,3 +96,36 @@ def test_edit_forms_show_decimals_without_trailing_zeros(client, officer):
     assert 'name="target_value" value="6"' in html
     assert 'value="2.5"' in html
     assert "6.000" not in html and "2.500" not in html
+
+
+# --- the enforcement pages (issue 13) ------------------------------------------------------------
+
+
+def test_case_and_holiday_listings_and_exports_show_labels_yes_no_and_shanghai_time(client, officer):
+    """The case queue's 12315 export and listing, and the holidays' listing, as the officers and
+    enforcement staff read them: 举报/新收到, 是/否, received at 08:30 Liangping time."""
+    from gi_registry.factories import ProducerFactory, make_user
+    from gi_registry.protection.models import Case, Holiday
+    from gi_registry.protection.setup import ENFORCEMENT_STAFF
+    from gi_registry.protection.tests.staff_fixtures import make_case
+
+    at = datetime.datetime(2026, 12, 1, 0, 30, tzinfo=datetime.UTC)  # 08:30 in Liangping
+    case = make_case(producer=ProducerFactory(), received_at=at)
+    Holiday.objects.create(date="2027-02-07", name="春节调休上班", is_working_day=True)
+    codes = [*Case.Status.values, *Case.Kind.values, "True", "False", "None"]
+    for user in (officer, make_user("staff", ENFORCEMENT_STAFF)):
+        client.force_login(user)
+        for fmt, rows in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+            table = rows(client.get(f"/admin/protection/cases/?export={fmt}"))
+            row = ["" if v is None else str(v) for v in next(r for r in table if r[0] == case.number)]
+            assert str(Case.Status.NEW.label) in row and str(Case.Kind(case.kind).label) in row, (fmt, row)
+            assert [cell for cell in row if cell in codes] == [], (user.username, fmt, row)
+            assert any("08:30" in cell for cell in row) and not any("00:30" in cell for cell in row), row
+        listing = client.get("/admin/protection/cases/").content.decode()
+        line = listing[listing.index(case.number) :]
+        line = line[: line.index("</tr>")]
+        assert str(Case.Status.NEW.label) in line and "08:30" in line, line
+        holidays = client.get("/admin/protection/holidays/").content.decode()
+        line = holidays[holidays.index("春节调休上班") :]
+        line = line[: line.index("</tr>")]
+        assert "是" in line and ">True<" not in line.replace(" ", ""), line

@@ -36,6 +36,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.coreutils import multigetattr
 from wagtail.log_actions import log
 
+from core.admin_display import choice_accessor
 from gi_registry.models import ProductFamily
 
 from ..announcements import AnnouncementError, can_announce, draft_announcement
@@ -151,7 +152,11 @@ class CaseIndexView(ModelViewSet.index_view_class):
             "contact_phone": "; ".join(r.phone for r in reports if r.phone and r.contact_consent),
             "overdue_text": _("yes") if item.is_overdue() else "",
         }
-        return {field: values[field] if field in values else multigetattr(item, field) for field in self.list_export}
+        # choice fields by their label (举报, 待受理), as every other export (core.admin_display)
+        return {
+            field: values[field] if field in values else multigetattr(item, choice_accessor(Case, field))
+            for field in self.list_export
+        }
 
 
 EXPORT_FIELDS = [
