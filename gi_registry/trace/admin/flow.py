@@ -36,7 +36,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView, View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 
@@ -44,7 +43,7 @@ from .. import label_jobs, labels
 from ..certificates import certificate_requirement, current_certificate
 from ..issuance import MAX_CODES_PER_CALL, IssuanceError, issue_codes, remaining_quota
 from ..models import Batch, TraceCode, TraceEvent
-from .batch_views import BatchAccessMixin
+from .batch_views import BatchAccessMixin, BatchSubpageMixin
 from .copy_batch import BatchCreateView
 from .forms import LabelOptionsForm, TraceEventForm, known_items
 from .inspection import InspectionResultsField, InspectionResultsWidget
@@ -246,26 +245,15 @@ class FlowBatchEditView(InFlowMixin, SnippetEditView):
 # -- steps 2 to 5 ---------------------------------------------------------------------------------
 
 
-class FlowStepMixin(BatchAccessMixin, WagtailAdminTemplateMixin):
+class FlowStepMixin(BatchSubpageMixin):
     """A step of the flow about the batch in the URL (``BatchAccessMixin``: 403 for another
-    producer's batch, 404 for none)."""
+    producer's batch, 404 for none; breadcrumbs Batches › the batch › 登记新批次)."""
 
     step = ""
     header_icon = "tag"
 
     def get_page_title(self):
         return _("Register a new batch")
-
-    def get_page_subtitle(self):
-        return str(self.batch)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("wagtailsnippets_gi_registry_batch:list"), "label": _("Batches")},
-            {"url": reverse("trace_admin:batch", args=[self.batch.pk]), "label": str(self.batch)},
-            {"url": "", "label": _("Register a new batch")},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
