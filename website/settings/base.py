@@ -356,11 +356,14 @@ SECURE_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# Admin avatars: Wagtail's default picture or an uploaded one, never gravatar.com (often blocked in
+# mainland China, where the broken request left a broken image in every admin page's sidebar).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 SECURE_CSP_ADMIN = {
     "default-src": ["'self'"],
     "script-src": ["'self'", "'unsafe-inline'"],
     "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", "blob:", "https://www.gravatar.com"],
+    "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
     "frame-src": ["'self'"],
