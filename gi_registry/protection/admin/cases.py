@@ -665,6 +665,13 @@ class CaseHistoryView(ModelViewSet.history_view_class):
 
     any_permission_required = ["change", "view"]
 
+    def setup(self, request, *args, **kwargs):
+        # Wagtail loads the object (404 for an unknown id) before checking permissions, which told
+        # a producer or a brand editor whether a case number exists; refuse them before that.
+        if not self.permission_policy.user_has_any_permission(request.user, self.any_permission_required):
+            raise PermissionDenied
+        super().setup(request, *args, **kwargs)
+
 
 class CaseViewSet(ModelViewSet):
     model = Case

@@ -206,3 +206,14 @@ def test_the_menu_shows_each_group_what_it_may_open(client, request, account, qu
     assert (reverse("protection_cases:index") in page) is queue
     assert (reverse("protection_holidays:index") in page) is holidays
     assert (reverse("protection_producer_reports") in page) is own_reports
+
+
+@pytest.mark.parametrize("account", ["producer_user", "brand_editor"])
+def test_the_history_url_does_not_tell_whether_a_case_exists(client, request, account, case):
+    """An existing case's history and a made-up id answer alike to those who may not see cases."""
+    login(client, request.getfixturevalue(account))
+    existing = client.get(reverse("protection_cases:history", args=[case.pk]))
+    unknown = client.get(reverse("protection_cases:history", args=[case.pk + 1000]))
+    assert existing.status_code == unknown.status_code
+    assert existing.get("Location") == unknown.get("Location")
+    assert refused(existing) and refused(unknown)
