@@ -58,6 +58,17 @@ def require_axe() -> Path:
     return AXE
 
 
+MESSAGES_SHOWN = (
+    "() => [...document.querySelectorAll('.messages > ul')].every(u => getComputedStyle(u).opacity === '1')"
+)
+
+
+def settle_messages(page) -> None:
+    """Wagtail fades its messages in (opacity, 0.5 s); axe measures colours, so wait until they are
+    opaque (on a loaded machine axe otherwise reads a half-faded message as low contrast)."""
+    page.wait_for_function(MESSAGES_SHOWN)
+
+
 @pytest.fixture
 def axe_source():
     return require_axe()

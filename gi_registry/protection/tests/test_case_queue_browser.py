@@ -3,8 +3,6 @@ and close it as a confirmed fake, on a 1280 px desktop and a 390 px phone; nothi
 phone. Screenshots of the queue and the case page go to the screenshot directory."""
 
 import datetime
-import shutil
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -12,26 +10,24 @@ from django.utils import timezone
 from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow
 from gi_registry.factories import ProducerFactory
 from gi_registry.protection.models import Case
-from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
+from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe, settle_messages
 
 from . import staff_fixtures
 from .staff_fixtures import make_case
 
 staff = staff_fixtures.staff
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i13-cases")
 
 
 def shoot(page, screenshot_dir, name: str, full_page: bool = True) -> None:
     path = screenshot_dir / f"cases-{name}.png"
     page.screenshot(path=path, full_page=full_page)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def axe_clean(page) -> None:
     """axe-core's WCAG 2.1 A/AA and best-practice rules: no serious or critical violation."""
     require_axe()
+    settle_messages(page)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not serious, describe(serious)

@@ -4,8 +4,6 @@ the page with the case number → the follow page. The same without JavaScript (
 shrunk by the server instead). Screenshots at 390 and 1280 px; axe-core on each page."""
 
 import io
-import shutil
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -15,24 +13,21 @@ from browser import DESKTOP, PHONE
 from gi_registry.protection.models import Case, Report, private_storage
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
-from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
+from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe, settle_messages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FORGED = "DEMOXFAKEXCODEX2345X"
-SHOTS = Path("/work/shots/i13-report")
 
 
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"report-{name}.png"
     page.screenshot(path=path, full_page=True)
-    if SHOTS.parent.exists():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
 
 
 def axe_clean(page) -> None:
     require_axe()
+    settle_messages(page)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not serious, describe(serious)

@@ -16,7 +16,7 @@ from core.demo import load_demo_data
 from gi_registry.demo import DEFAULT_DEMO_PASSWORD
 from gi_registry.trace import certificates
 from gi_registry.trace.models import Batch, ComplianceCertificate
-from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
+from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe, settle_messages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,10 +31,7 @@ def shoot(page, screenshot_dir, name: str) -> None:
 def axe_clean(page, where: str) -> None:
     """No serious or critical axe-core violation on the page."""
     require_axe()
-    # Wagtail fades its messages in (opacity, 0.5 s): measure colours once they are opaque
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.messages > ul')].every(u => getComputedStyle(u).opacity === '1')"
-    )
+    settle_messages(page)
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)

@@ -14,16 +14,13 @@ from core.demo import load_demo_data
 from gi_registry.demo import DEFAULT_DEMO_PASSWORD
 from gi_registry.models import Authorisation
 from gi_registry.trace.models import Batch, UsageReport
-from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
+from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe, settle_messages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def violations(page) -> list[dict]:
-    # Wagtail fades its messages in (opacity, 0.5 s): colours are measured once they are opaque
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.messages > ul')].every(u => getComputedStyle(u).opacity === '1')"
-    )
+    settle_messages(page)
     page.add_script_tag(path=str(AXE))
     return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]
 
