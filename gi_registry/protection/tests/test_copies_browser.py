@@ -14,7 +14,7 @@ from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import Scan
 from gi_registry.trace.scans import ScanLog, ScanRecord, coarse_origin
-from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe
+from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe, settle_messages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -63,6 +63,7 @@ def shoot(page, screenshot_dir, name: str) -> None:
 
 def check_axe(page) -> None:
     page.add_script_tag(path=require_axe())
+    settle_messages(page)
     result = page.evaluate("options => axe.run(document.querySelector('main'), options)", AXE_OPTIONS)
     serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not serious, describe(serious)
