@@ -69,6 +69,16 @@ def settle_messages(page) -> None:
     page.wait_for_function(MESSAGES_SHOWN)
 
 
+def assert_axe_clean(page) -> None:
+    """axe-core's WCAG 2.1 A/AA and best-practice rules on a page where axe is already loaded (an
+    init script): no serious or critical violation, measured once Wagtail's messages are shown."""
+    require_axe()
+    settle_messages(page)
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
+    assert not serious, describe(serious)
+
+
 @pytest.fixture
 def axe_source():
     return require_axe()

@@ -10,7 +10,10 @@ from django.utils import timezone
 from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow
 from gi_registry.factories import ProducerFactory
 from gi_registry.protection.models import Case
-from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe, settle_messages
+from website.tests.test_browser_pages import (
+    assert_axe_clean,
+    require_axe,
+)
 
 from . import staff_fixtures
 from .staff_fixtures import make_case
@@ -22,15 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def shoot(page, screenshot_dir, name: str, full_page: bool = True) -> None:
     path = screenshot_dir / f"cases-{name}.png"
     page.screenshot(path=path, full_page=full_page)
-
-
-def axe_clean(page) -> None:
-    """axe-core's WCAG 2.1 A/AA and best-practice rules: no serious or critical violation."""
-    require_axe()
-    settle_messages(page)
-    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
-    assert not serious, describe(serious)
 
 
 def test_staff_handle_an_overdue_case_on_desktop_and_phone(live_server, browser, staff, screenshot_dir):
@@ -54,12 +48,12 @@ def test_staff_handle_an_overdue_case_on_desktop_and_phone(live_server, browser,
     first_row = desktop.locator("table.listing tbody tr").first
     assert late.number in first_row.inner_text() and "已逾期" in first_row.inner_text()
     shoot(desktop, screenshot_dir, "queue-1280")
-    axe_clean(desktop)
+    assert_axe_clean(desktop)
     desktop.goto(f"{live_server.url}/admin/protection/cases/inspect/{late.pk}/")
     desktop.locator("img[alt='照片 1']").wait_for()
     assert desktop.evaluate("document.querySelector(\"img[alt='照片 1']\").naturalWidth") == 40
     shoot(desktop, screenshot_dir, "case-1280")
-    axe_clean(desktop)
+    assert_axe_clean(desktop)
     desktop.locator("[data-report]").first.scroll_into_view_if_needed()
     shoot(desktop, screenshot_dir, "case-reports-1280", full_page=False)
     desktop.close()
@@ -111,4 +105,4 @@ def test_a_producer_reads_reports_about_its_codes_on_a_phone(live_server, browse
     assert "13800138000" not in text and "双桂街道水果店" not in text
     assert no_overflow(page), page.evaluate(FIELDS_INSIDE)
     shoot(page, screenshot_dir, "producer-reports-390", full_page=False)
-    axe_clean(page)
+    assert_axe_clean(page)

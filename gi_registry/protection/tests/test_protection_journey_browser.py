@@ -15,7 +15,10 @@ from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow
 from gi_registry.factories import make_user
 from gi_registry.protection.models import Case, Report
 from gi_registry.protection.setup import ENFORCEMENT_STAFF
-from website.tests.test_browser_pages import AXE, AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe, settle_messages
+from website.tests.test_browser_pages import (
+    AXE,
+    assert_axe_clean,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,14 +29,6 @@ PUBLIC_OUTCOME = "经查实为假冒产品，已依法查处，感谢您的举�
 def shoot(page, screenshot_dir, name: str, full_page: bool = True) -> None:
     path = screenshot_dir / f"journey-{name}.png"
     page.screenshot(path=path, full_page=full_page)
-
-
-def axe_clean(page) -> None:
-    require_axe()
-    settle_messages(page)
-    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
-    assert not serious, describe(serious)
 
 
 def fits_phone(page) -> None:
@@ -68,12 +63,12 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     assert "未登记的追溯码" in page.inner_text("main")
     page.locator(".trace-report").scroll_into_view_if_needed()
     shoot(page, screenshot_dir, "1-trace-forged-390")
-    axe_clean(page)
+    assert_axe_clean(page)
     fits_phone(page)
     page.click(".trace-report button")
     page.wait_for_url(f"{base}/report/?code={FORGED}")
     shoot(page, screenshot_dir, "2-form-390")
-    axe_clean(page)
+    assert_axe_clean(page)
     fits_phone(page)
     page.check("input[name=where_bought][value=shop]")
     page.fill("input[name=shop_name]", "双桂街道果品店")
@@ -94,7 +89,7 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     assert report.photos.count() == 1 and max(report.photos.get().width, report.photos.get().height) == 1600
     assert report.phone == "13900139000" and report.contact_consent
     shoot(page, screenshot_dir, "3-sent-390")
-    axe_clean(page)
+    assert_axe_clean(page)
     fits_phone(page)
     follow_href = page.locator(".follow-link a").get_attribute("href")
     token = follow_href.rstrip("/").rsplit("/", 1)[-1]
@@ -104,7 +99,7 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     follow_url = page.url
     assert case.number in page.inner_text("main") and "已收到" in page.inner_text("main")
     shoot(page, screenshot_dir, "4-follow-new-390")
-    axe_clean(page)
+    assert_axe_clean(page)
 
     # 2. enforcement staff on a phone: the queue, the case, accept → investigating → closed
     staff_context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
@@ -117,7 +112,7 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     assert "双桂街道" in row.inner_text() or "梁平区" in row.inner_text()
     assert no_overflow(staff), staff.evaluate(FIELDS_INSIDE)
     shoot(staff, screenshot_dir, "5-queue-390")
-    axe_clean(staff)
+    assert_axe_clean(staff)
     row.locator(f"a:has-text('{case.number}')").first.click()
     staff.wait_for_url(f"{base}/admin/protection/cases/inspect/{case.pk}/")
     staff.locator("img[alt='照片 1']").wait_for()
@@ -126,7 +121,7 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     assert staff.inner_text("[data-shop]") == "梁平区双桂街道 · 双桂街道果品店"  # not the matching key "shop:…|…"
     assert no_overflow(staff), staff.evaluate(FIELDS_INSIDE)
     shoot(staff, screenshot_dir, "6-case-new-390")
-    axe_clean(staff)
+    assert_axe_clean(staff)
 
     def move(status: str, **fields) -> None:
         form = staff.locator("form[data-form=transition]")
@@ -147,7 +142,7 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     move("closed", outcome="confirmed_fake", public_outcome=PUBLIC_OUTCOME)
     assert PUBLIC_OUTCOME in staff.locator("[data-public-outcome]").inner_text()
     shoot(staff, screenshot_dir, "7-case-closed-390")
-    axe_clean(staff)
+    assert_axe_clean(staff)
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.outcome == Case.Outcome.CONFIRMED_FAKE and case.closed_at
     staff_context.close()
@@ -159,10 +154,10 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     desktop.goto(f"{base}/admin/protection/cases/?status=closed")
     desktop.locator("table.listing tbody tr", has_text=case.number).wait_for()
     shoot(desktop, screenshot_dir, "8-queue-closed-1280")
-    axe_clean(desktop)
+    assert_axe_clean(desktop)
     desktop.goto(f"{base}/admin/protection/cases/inspect/{case.pk}/")
     shoot(desktop, screenshot_dir, "9-case-closed-1280")
-    axe_clean(desktop)
+    assert_axe_clean(desktop)
     desktop.goto(follow_url)
     shoot(desktop, screenshot_dir, "10-follow-closed-1280")
     desktop.close()
@@ -174,5 +169,5 @@ def test_forged_code_to_a_closed_case_and_back_to_the_consumer(live_server, brow
     assert "13900139000" not in text and "enforcer" not in text
     fits_phone(page)
     shoot(page, screenshot_dir, "11-follow-closed-390")
-    axe_clean(page)
+    assert_axe_clean(page)
     consumer.close()

@@ -13,7 +13,10 @@ from browser import DESKTOP, PHONE
 from gi_registry.protection.models import Case, Report, private_storage
 from gi_registry.trace.factories import BatchFactory
 from gi_registry.trace.issuance import issue_codes
-from website.tests.test_browser_pages import AXE_OPTIONS, FAILING_IMPACTS, describe, require_axe, settle_messages
+from website.tests.test_browser_pages import (
+    assert_axe_clean,
+    require_axe,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,14 +26,6 @@ FORGED = "DEMOXFAKEXCODEX2345X"
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"report-{name}.png"
     page.screenshot(path=path, full_page=True)
-
-
-def axe_clean(page) -> None:
-    require_axe()
-    settle_messages(page)
-    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
-    assert not serious, describe(serious)
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +86,7 @@ def report_flow(browser, base, screenshot_dir, big_photo, *, javascript: bool, t
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, screenshot_dir, f"form-error-390{tag}")
     if javascript:
-        axe_clean(page)
+        assert_axe_clean(page)
     # send it
     page.check("input[name=data_consent]")
     page.set_input_files("input[name=photos]", big_photo)
@@ -103,7 +98,7 @@ def report_flow(browser, base, screenshot_dir, big_photo, *, javascript: bool, t
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, screenshot_dir, f"sent-390{tag}")
     if javascript:
-        axe_clean(page)
+        assert_axe_clean(page)
     page.click(".follow-link a")
     page.wait_for_url(f"{base}/report/f/*")
     text = page.inner_text("main")
@@ -111,7 +106,7 @@ def report_flow(browser, base, screenshot_dir, big_photo, *, javascript: bool, t
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, screenshot_dir, f"follow-390{tag}")
     if javascript:
-        axe_clean(page)
+        assert_axe_clean(page)
     context.close()
     return Report.objects.get()
 
