@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("gi_registry.trace.urls")),
     # The consumer's report about a box and the follow page of its case, reached from trace pages.
     path("", include("gi_registry.protection.urls")),
+    # Machine interfaces: EPCIS 2.0 capture and query, change feeds (gi_registry/interfaces/).
+    path("", include("gi_registry.interfaces.urls")),
     # Open data (DRF), the OpenAPI schema /api/v1/schema and its docs page /api/v1/docs.
     *registry_api_urlpatterns,
     *search_api_urlpatterns,

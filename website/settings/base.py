@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "gi_registry",
     "gi_registry.trace",
     "gi_registry.protection",
+    "gi_registry.interfaces",
     "brands",
     "search",
     "indicators",

@@ -1,0 +1,1 @@
+"""The interfaces' admin: organisations, API tokens, webhook subscriptions and deliveries."""
