@@ -1,4 +1,6 @@
 from .changes import RegistryChange
+from .epcis import CaptureJob, EpcisEvent, EpcisEventEpc
 from .organisations import Organisation
+from .tokens import ApiToken
 
-__all__ = ["Organisation", "RegistryChange"]
+__all__ = ["ApiToken", "CaptureJob", "EpcisEvent", "EpcisEventEpc", "Organisation", "RegistryChange"]
