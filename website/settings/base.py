@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "website.csp.ContentSecurityPolicyMiddleware",  # outside the page cache: cached pages get it too
+    "core.stateless.StatelessPathMiddleware",  # STATELESS_PATH_PREFIXES skip everything below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +77,15 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "website.urls"
+
+# The trace page, its JSON and the GS1 Digital Link keep no state: these paths skip the session,
+# locale, CSRF, authentication, messages and redirect middleware (core/stateless.py), keeping the
+# security headers and the CSP. Empty: no short cut.
+STATELESS_PATH_PREFIXES = tuple(
+    prefix
+    for prefix in env.list("STATELESS_PATH_PREFIXES", default=["/t/", "/T/", "/en/t/", "/api/v1/trace/", "/01/"])
+    if prefix.startswith("/")
+)
 
 TEMPLATES = [
     {
