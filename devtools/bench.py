@@ -1,8 +1,11 @@
 """Side-by-side HTTP benchmarks: serve the site with gunicorn on loopback and load it.
 
-Machines here are shared and noisy, so every figure is measured against a bare Django view
-(``/healthz``) served by the same server in the same run, in interleaved rounds, and reported
-as medians and ratios rather than lone absolute times. Where ``/proc`` exists, each target also
+Machines here are shared and noisy, so every figure is measured against two bare views served
+in the same run, in interleaved rounds, and reported as medians and ratios rather than lone
+absolute times: the project's own ``/healthz`` (which pays the whole middleware stack), and a
+truly bare Django app (``devtools/bare_wsgi.py``: no middleware, no database, a 200-byte body)
+served by a second gunicorn with the same settings — the ratio to that one is the one that means
+what it says. Where ``/proc`` exists, each target also
 gets the CPU time the server spent per request (gunicorn's processes, and PostgreSQL's backends
 for the benchmark's database): unlike throughput, that hardly moves when other programs load
 the machine.
@@ -28,6 +31,8 @@ from django.conf import settings
 from core.progress import ProgressBar
 
 BARE_PATH = "/healthz"
+#: The truly bare app (devtools/bare_wsgi.py) answers every path.
+BARE_APP_PATH = "/"
 #: Every request of a run says it comes from a phone's WeChat, as a scanned label's would: the
 #: trace pages count it as a scan (a request without a User-Agent is logged as a crawler's).
 USER_AGENT = (
@@ -43,9 +48,11 @@ def free_port() -> int:
 
 
 class Server(str):
-    """The base URL of a server started by ``gunicorn``, with the process id of its master."""
+    """The base URL of a server started by ``gunicorn``, with the process id of its master and, for
+    the project's server, the bare app served beside it (``bare_app``, a ``Server`` too)."""
 
     pid: int | None = None
+    bare_app: Server | None = None
 
 
 def _cpu_seconds(pids) -> float:
@@ -76,8 +83,20 @@ def server_processes(master: int | None) -> list[int]:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 2, threads: int = 4, extra_env: dict | None = None) -> Iterator[str]:
-    """Serve this project with gunicorn on 127.0.0.1, with the settings in use, DEBUG off."""
+def gunicorn(
+    workers: int = 2, threads: int = 4, extra_env: dict | None = None, *, bare_app: bool = True
+) -> Iterator[str]:
+    """Serve this project with gunicorn on 127.0.0.1, with the settings in use, DEBUG off; with
+    ``bare_app``, also the truly bare app (devtools/bare_wsgi.py) on another port, served the same way."""
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(_gunicorn("website.wsgi", workers, threads, extra_env))
+        if bare_app:
+            base.bare_app = stack.enter_context(_gunicorn("devtools.bare_wsgi", workers, threads, extra_env))
+        yield base
+
+
+@contextlib.contextmanager
+def _gunicorn(app: str, workers: int, threads: int, extra_env: dict | None) -> Iterator[Server]:
     port = free_port()
     env = {
         **os.environ,
@@ -93,7 +112,7 @@ def gunicorn(workers: int = 2, threads: int = 4, extra_env: dict | None = None) 
     process = subprocess.Popen(  # noqa: S603 (fixed arguments, loopback only)
         [
             str(gunicorn_bin),
-            "website.wsgi",
+            app,
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             f"--threads={threads}",
@@ -152,11 +171,12 @@ class Result:
         """Server CPU time per measured request, in microseconds (0: not measured)."""
         return self.cpu_seconds / len(self.latencies) * 1e6 if self.latencies else 0.0
 
-    def as_dict(self, bare_rps: float) -> dict:
+    def as_dict(self, bare_rps: float, bare_app_rps: float = 0.0) -> dict:
         return {
             "path": self.path,
             "rps": self.rps,
             "ratio": self.rps / bare_rps,
+            "ratio_bare_app": self.rps / bare_app_rps if bare_app_rps else None,
             "p50_ms": self.percentile(50),
             "p99_ms": self.percentile(99),
             "errors": self.errors,
@@ -224,20 +244,26 @@ def compare(
     ``settle``: seconds to wait after each target's load, so that work the server does after
     answering (a background writer) is counted with that target, not with the next one.
     """
-    targets = {"bare": BARE_PATH, **paths}
-    results = {name: Result(path) for name, path in targets.items()}
-    for name, path in targets.items():  # warm-up: caches, lazy imports, and a database
+    bare_app = getattr(base, "bare_app", None)
+    targets = {
+        **({"bare_app": (bare_app, BARE_APP_PATH)} if bare_app else {}),
+        "bare": (base, BARE_PATH),
+        **{name: (base, path) for name, path in paths.items()},
+    }
+    results = {name: Result(path) for name, (_server, path) in targets.items()}
+    for name, (server, path) in targets.items():  # warm-up: caches, lazy imports, and a database
         # connection in every server thread (so none opens one inside a measured round)
         results[name].warmup = max(min(50, requests), 2 * concurrency)
-        _load(base, path, results[name].warmup, concurrency, Result(path))
+        _load(server, path, results[name].warmup, concurrency, Result(path))
     time.sleep(settle)
-    processes = server_processes(getattr(base, "pid", None))  # after the warm-up: database backends
+    # after the warm-up: database backends
+    processes = {server: server_processes(getattr(server, "pid", None)) for server, _path in targets.values()}
     for round_no in range(1, rounds + 1):
-        for name, path in targets.items():
-            before = _cpu_seconds(processes)
-            results[name].round_rps.append(_load(base, path, requests, concurrency, results[name]))
+        for name, (server, path) in targets.items():
+            before = _cpu_seconds(processes[server])
+            results[name].round_rps.append(_load(server, path, requests, concurrency, results[name]))
             time.sleep(settle)
-            results[name].cpu_seconds += _cpu_seconds(processes) - before
+            results[name].cpu_seconds += _cpu_seconds(processes[server]) - before
         if progress:
             progress(round_no, rounds)
     return results
@@ -257,15 +283,40 @@ def compare_with_options(base: str, paths: dict[str, str], options: dict, label:
 
 
 def report(results: dict[str, Result]) -> list[str]:
+    """One line per target: req/s, its ratio to ``/healthz`` and to the truly bare app (when
+    served), p50/p99, errors, body size, and server CPU per request (also as a multiple of ``/healthz``'s)."""
     bare = results["bare"].rps or 1.0
+    bare_app = results["bare_app"].rps if "bare_app" in results else 0.0
     bare_cpu = results["bare"].cpu_us or 1.0
     lines = [
-        f"{'target':<14}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'KB':>7}"
+        f"{'target':<14}{'req/s':>9}{'/healthz':>9}{'bare app':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'KB':>7}"
         f"{'CPU us':>9}{'x bare':>8}  path"
     ]
     for name, r in results.items():
+        vs_app = f"{r.rps / bare_app:>9.0%}" if bare_app else f"{'-':>9}"
         lines.append(
-            f"{name:<14}{r.rps:>9.0f}{r.rps / bare:>8.0%}{r.percentile(50):>9.1f}{r.percentile(99):>9.1f}"
+            f"{name:<14}{r.rps:>9.0f}{r.rps / bare:>9.0%}{vs_app}{r.percentile(50):>9.1f}{r.percentile(99):>9.1f}"
             f"{r.errors:>8}{r.bytes / 1024:>7.1f}{r.cpu_us:>9.0f}{r.cpu_us / bare_cpu:>8.2f}  {r.path}"
         )
     return lines
+
+
+def as_dicts(results: dict[str, Result]) -> dict[str, dict]:
+    """``Result.as_dict`` of every target, with its ratios to ``/healthz`` and the bare app."""
+    bare = results["bare"].rps or 1.0
+    bare_app = results["bare_app"].rps if "bare_app" in results else 0.0
+    return {name: r.as_dict(bare, bare_app) for name, r in results.items()}
+
+
+def slowest(results: dict[str, Result]) -> tuple[str, float, float | None]:
+    """The slowest page of a run: its name and its ratios to ``/healthz`` and to the bare app."""
+    bare = results["bare"].rps or 1.0
+    bare_app = results["bare_app"].rps if "bare_app" in results else 0.0
+    rps, name = min((r.rps, name) for name, r in results.items() if name not in ("bare", "bare_app"))
+    return name, rps / bare, (rps / bare_app if bare_app else None)
+
+
+def describe_slowest(results: dict[str, Result]) -> str:
+    name, vs_healthz, vs_app = slowest(results)
+    app = f"{vs_app:.0%} of the bare app, " if vs_app is not None else ""
+    return f"slowest {name} at {app}{vs_healthz:.0%} of /healthz"

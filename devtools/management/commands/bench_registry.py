@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.progress import ProgressBar
-from devtools.bench import compare_with_options, gunicorn, report
+from devtools.bench import as_dicts, compare_with_options, describe_slowest, gunicorn, report
 from gi_registry.factories import make_credit_code
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Standard, Township
 
@@ -71,11 +71,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"-- {label}")
                 for line in report(results):
                     self.stdout.write(line)
-                bare = results["bare"].rps or 1
-                worst = min((r.rps / bare, name) for name, r in results.items() if name != "bare")
                 errors = sum(r.errors for r in results.values())
-                summary.append(f"{label}: slowest {worst[1]} at {worst[0]:.0%} of bare, {errors} errors")
-                figures[label] = {name: r.as_dict(bare) for name, r in results.items()}
+                summary.append(f"{label}: {describe_slowest(results)}, {errors} errors")
+                figures[label] = as_dicts(results)
         finally:
             if not options["keep"]:
                 self.remove_seed()
