@@ -50,22 +50,19 @@ class StatelessPathMiddleware:
         request.resolver_match = match
         request.user = AnonymousUser()
         i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
-        language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
-        language_from_path = translation.get_language_from_path(path)
-        if not language_from_path and i18n_patterns_used and not prefixed_default_language:
-            language = settings.LANGUAGE_CODE
-        previous = translation.get_language()
+        language_from_path = translation.get_language_from_path(path) if i18n_patterns_used else None
+        if language_from_path:
+            language = language_from_path
+        elif i18n_patterns_used and not prefixed_default_language:
+            language = settings.LANGUAGE_CODE  # an unprefixed path is the default language
+        else:
+            language = translation.get_language_from_request(request)
+        # activated for the rest of this request, as LocaleMiddleware leaves it
         translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        try:
-            response = match.func(request, *match.args, **match.kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-        finally:
-            if previous:
-                translation.activate(previous)
-            else:
-                translation.deactivate()
+        request.LANGUAGE_CODE = language
+        response = match.func(request, *match.args, **match.kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
         if not (i18n_patterns_used and language_from_path):
             patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", language)
