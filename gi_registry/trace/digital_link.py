@@ -37,9 +37,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlencode
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import is_valid_path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -478,13 +479,17 @@ def _walk_up(link: DigitalLink, candidates: list[Batch] | None = None) -> list[L
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 def resolve_compressed(request, segment: str):
     """``/<base64>``: a compressed GS1 Digital Link, answered as its uncompressed form. A segment
-    that is not one is the site's ordinary 404 (so ``/somepage`` still gains its slash)."""
+    that is not one gets the site's ordinary answer (``/somepage`` still gains its slash)."""
     try:
         ais, others = dl_compression.decompress(segment)
         path, attributes = dl_compression.uncompressed_path(ais)
     except dl_compression.UnsupportedKey as refused:
         return _finish(unsupported_key(request, refused.key), None, None)
     except dl_compression.CompressionError:
+        # Not ours: what the site answered before this route existed (CommonMiddleware's
+        # APPEND_SLASH redirect to the page, else 404). The middleware skips paths that resolve.
+        if settings.APPEND_SLASH and is_valid_path(request.path_info + "/", getattr(request, "urlconf", None)):
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
         raise Http404("not a compressed GS1 Digital Link") from None
     extra = {**attributes, **others}
     same_as = absolute_url(path) + (f"?{urlencode(extra)}" if extra else "")
