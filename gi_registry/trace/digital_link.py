@@ -271,16 +271,17 @@ def _wants_html(request) -> bool:
     return "text/html" in request.META.get("HTTP_ACCEPT", "")
 
 
-def _refused(request, status: int, title: str, detail: str) -> HttpResponse:
-    """A clear refusal: the trace page's frame for a person, JSON for a program."""
+def _refused(request, status: int, title: str, detail: str, fallback: str = "") -> HttpResponse:
+    """A clear refusal, not a verdict on the product: a page for a person (with the product's
+    default link when there is one), JSON for a program."""
     if not _wants_html(request):
         return JsonResponse(
             {"error": title, "detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
         )
     return render(
         request,
-        "gi_registry/trace/trace_page.html",
-        {"verdict": "unknown", "verdict_title": title, "problem": detail, "lang_switch": None},
+        "gi_registry/trace/resolver_refusal.html",
+        {"title": title, "detail": detail, "fallback": fallback, "lang_switch": None},
         status=status,
     )
 
@@ -290,14 +291,15 @@ def redirect(request, link: DigitalLink, levels: list[Level], requested: str | N
     request best; 300 when several cannot be told apart; 404 when the item has none of that type."""
     rel = link_type(requested) if requested else PIP
     candidates = next((level.of(rel) for level in levels if level.of(rel)), [])
+    default = next((x.href for level in levels for x in level.of(DEFAULT)), "")
     if not candidates:
         return _refused(
             request,
             404,
             _("No such link"),
             _("This product has no link of the type %(type)s.") % {"type": requested or rel},
+            default,
         )
-    default = next((x.href for level in levels for x in level.of(DEFAULT)), "")
     choice = choose(
         candidates,
         accept_language=request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
