@@ -284,12 +284,22 @@ def test_redirects_link_to_the_linkset_not_every_link(client, code):
 
 def test_exactly_one_default_link_with_only_a_title(client, code, batch):
     """Each identified entity SHALL have exactly one gs1:defaultLink, with a title and no other
-    optional attribute (no type, language or context)."""
+    optional attribute (no type, language or context), and the default link SHALL also be
+    described by a descriptive link type; media types SHALL be IANA's."""
+    iana = {"text/html", "application/json", "application/pdf"}
     for path in (item(code), f"/01/{GTIN}/10/{LOT}", f"/01/{GTIN}"):
         for entry in client.get(path, **LINKSET).json()["linkset"]:
             default = entry[VOC + "defaultLink"]
             assert len(default) == 1, (path, entry["anchor"])
             assert set(default[0]) == {"href", "title"}
+            described = [
+                rel
+                for rel, targets in entry.items()
+                if rel not in ("anchor", VOC + "defaultLink") and any(t["href"] == default[0]["href"] for t in targets)
+            ]
+            assert described, (path, entry["anchor"])
+            types = {t.get("type") for rel, targets in entry.items() if rel != "anchor" for t in targets}
+            assert types - {None} <= iana
 
 
 def test_each_single_link_type_redirects_to_its_link(client, gi):
