@@ -93,7 +93,8 @@ def test_lot_without_serial_walks_up_to_the_batch(client, batch):
 
 def test_gtin_alone_walks_up_to_the_product(client, batch):
     response = client.get("/01/6901234567892", **UA)
-    assert response.status_code == 302
-    assert response["Location"] == batch.authorisation.geographical_indication.get_absolute_url()
+    assert response.status_code == 307  # GS1-Conformant Resolver: a temporary redirect to the default link
+    gi_url = batch.authorisation.geographical_indication.get_absolute_url()
+    assert response["Location"] == f"http://testserver{gi_url}"
     assert client.get(f"/01/{GTIN}", **LINKSET).json()["linkset"][0][VOC + "pip"]
     assert client.get("/01/09501101530003", **UA).status_code == 404
