@@ -180,6 +180,16 @@ def validate_event(event, index: int | None = None, in_document: bool = True) ->
 
 def validate_document(document) -> list[Problem]:
     """Problems of an ``EPCISDocument``: its envelope, then each event of its ``eventList``."""
+    problems = validate_envelope(document)
+    if problems:
+        return problems
+    for index, event in enumerate(document_events(document)):
+        problems.extend(validate_event(event, index))
+    return problems
+
+
+def validate_envelope(document) -> list[Problem]:
+    """Problems of an ``EPCISDocument`` itself (its ``eventList`` a list, not its events)."""
     if not isinstance(document, dict) or document.get("type") != "EPCISDocument":
         return [
             Problem(
@@ -191,10 +201,7 @@ def validate_document(document) -> list[Problem]:
     if not isinstance(events, list):
         return [Problem(None, "$.epcisBody.eventList", _("The document has no eventList."))]
     envelope = dict(document, epcisBody=dict(body, eventList=[]))
-    problems = _problems(_validator(ROOT), envelope, None, [])
-    for index, event in enumerate(events):
-        problems.extend(validate_event(event, index))
-    return problems
+    return _problems(_validator(ROOT), envelope, None, [])
 
 
 def document_events(document: dict) -> list:
