@@ -66,6 +66,9 @@ def capture_events(
     result = CaptureResult()
     resolver = mapping.EpcResolver()
     allowed = set(token.batches().values_list("pk", flat=True))
+    resolver.prefetch(
+        value for event in events if isinstance(event, dict) for _level, value in mapping.event_epcs(event)
+    )
     mapped_events: list[mapping.MappedEvent] = []
     seen: dict[str, int] = {}
     for index, event in enumerate(events):

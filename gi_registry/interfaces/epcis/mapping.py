@@ -43,6 +43,7 @@ from . import hashing
 
 CODE_URN = "urn:liangping:code:"
 LOT_URN = "urn:liangping:lot:"
+CHUNK = 500
 INSTANCE_FIELDS = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
 CLASS_FIELDS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
 _VOCAB_PREFIXES = {
@@ -91,12 +92,88 @@ def _gs1_path(value: str) -> str | None:
     return re.sub(r"(^|/)ser/", r"\g<1>21/", rest)
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """What an EPC spells: a printed code (with the link's GTIN and lot, if any) or a lot."""
+
+    serial: str | None = None
+    gtin: str | None = None
+    lot: str | None = None
+    credit_code: str | None = None
+
+
+def _parse(value: str, canonical: str | None) -> _Parsed | None:
+    if value.startswith(CODE_URN):
+        return _Parsed(serial=value[len(CODE_URN) :])
+    if value.startswith(LOT_URN):
+        credit_code, _sep, lot = value[len(LOT_URN) :].partition(":")
+        return _Parsed(credit_code=credit_code.upper(), lot=lot)
+    # A GS1 EPC URN names the serial (sgtin) or the lot (lgtin); its canonical link says which.
+    rest = _gs1_path(canonical if value.startswith("urn:epc:") and canonical else value)
+    if rest is None:
+        return None
+    try:
+        link = digital_link.parse(unquote(rest))
+    except digital_link.MalformedLink:
+        return None
+    if link.serial is None and link.lot is None:
+        return None  # a GTIN alone names a product, not a batch
+    return _Parsed(serial=link.serial, gtin=link.gtin, lot=link.lot)
+
+
 class EpcResolver:
-    """Finds the batches EPCs name, remembering each answer for the length of one capture."""
+    """Finds the batches EPCs name, remembering each answer for the length of one capture;
+    ``prefetch`` looks a whole document's codes and lots up in a few queries."""
 
     def __init__(self):
         self._known: dict[str, Identified] = {}
+        self._codes: dict[tuple[str, str], TraceCode | None] = {}  # (serial hex, key id)
+        self._lots: dict[tuple, list[Batch]] = {}
         self.origin = site_origin()
+
+    def prefetch(self, values) -> None:
+        wanted_codes, wanted_lots = set(), set()
+        for value in set(values) - set(self._known):
+            parsed = _parse(value, hashing.canonical_digital_link(value))
+            if parsed is None:
+                continue
+            if parsed.serial is not None:
+                verified = signing.verify(parsed.serial)
+                if verified is not None:
+                    wanted_codes.add((verified.serial_hex, verified.kid))
+            else:
+                wanted_lots.add(self._lot_key(parsed))
+        wanted_codes -= set(self._codes)
+        serials = sorted({serial for serial, _kid in wanted_codes})
+        for start in range(0, len(serials), CHUNK):
+            codes = TraceCode.objects.select_related("batch__producer").filter(
+                serial__in=serials[start : start + CHUNK]
+            )
+            for code in codes.order_by():
+                self._codes[(code.serial, code.key_id)] = code
+        for key in wanted_codes:
+            self._codes.setdefault(key, None)
+        for key in wanted_lots - set(self._lots):
+            self._lots[key] = self._find_lot(key)
+
+    @staticmethod
+    def _lot_key(parsed: _Parsed) -> tuple:
+        return ("credit", parsed.credit_code, parsed.lot) if parsed.credit_code else ("gtin", parsed.gtin, parsed.lot)
+
+    @staticmethod
+    def _find_lot(key: tuple) -> list[Batch]:
+        kind, first, lot = key
+        batches = Batch.objects.select_related("producer").order_by("pk")
+        if kind == "credit":
+            return list(batches.filter(producer__credit_code=first, lot_number=lot))
+        return list(batches.filter(gtin=first, lot_number=lot))
+
+    def _code(self, verified) -> TraceCode | None:
+        key = (verified.serial_hex, verified.kid)
+        if key not in self._codes:
+            codes = TraceCode.objects.select_related("batch__producer").filter(serial=key[0], key_id=key[1])
+            self._codes[key] = codes.order_by().first()
+        return self._codes[key]
 
     def identify(self, value: str) -> Identified:
         if value not in self._known:
@@ -108,53 +185,30 @@ class EpcResolver:
         canonical = hashing.canonical_digital_link(value)
         if canonical:
             found.spellings.add(canonical)
-        gtin = lot = serial = None
-        if value.startswith(CODE_URN):
-            serial = value[len(CODE_URN) :]
-        elif value.startswith(LOT_URN):
-            credit_code, _sep, lot = value[len(LOT_URN) :].partition(":")
-            batches = Batch.objects.select_related("producer").filter(
-                producer__credit_code=credit_code.upper(), lot_number=lot
-            )
-            return self._batches(found, list(batches))
-        else:
-            link_value = value
-            if value.startswith("urn:epc:") and canonical:
-                link_value = canonical
-                # A URN names the lot (lgtin) or the serial (sgtin); the canonical link keeps it.
-            rest = _gs1_path(link_value)
-            if rest is None:
-                return found
-            try:
-                link = digital_link.parse(unquote(rest))
-            except digital_link.MalformedLink:
-                return found
-            gtin, lot, serial = link.gtin, link.lot, link.serial
-            if serial is None and lot is None:
-                return found  # a GTIN alone names a product, not a batch
-        if serial is not None:
-            verified = signing.verify(serial)
-            if verified is None:
-                return found
-            code = (
-                TraceCode.objects.select_related("batch__producer")
-                .filter(serial=verified.serial_hex, key_id=verified.kid)
-                .first()
-            )
-            if code is None:
-                return found
-            batch = code.batch
-            if gtin is not None and (batch.gtin != gtin or (lot is not None and batch.lot_number != lot)):
-                return found
-            printed = signing.normalise(serial)
-            found.batches.append(batch)
-            found.spellings.add(CODE_URN + printed)
-            if batch.gtin:
-                found.spellings.add(f"{self.origin}/01/{batch.gtin}/10/{batch.lot_number}/21/{printed}")
-                found.spellings.add(f"{hashing.GS1_DL}01/{batch.gtin}/21/{printed}")
+        parsed = _parse(value, canonical)
+        if parsed is None:
             return found
-        batches = Batch.objects.select_related("producer").filter(gtin=gtin, lot_number=lot)
-        return self._batches(found, list(batches))
+        if parsed.serial is None:
+            key = self._lot_key(parsed)
+            if key not in self._lots:
+                self._lots[key] = self._find_lot(key)
+            return self._batches(found, self._lots[key])
+        verified = signing.verify(parsed.serial)
+        code = self._code(verified) if verified is not None else None
+        if code is None:
+            return found
+        batch = code.batch
+        if parsed.gtin is not None and (
+            batch.gtin != parsed.gtin or (parsed.lot is not None and batch.lot_number != parsed.lot)
+        ):
+            return found
+        printed = signing.normalise(parsed.serial)
+        found.batches.append(batch)
+        found.spellings.add(CODE_URN + printed)
+        if batch.gtin:
+            found.spellings.add(f"{self.origin}/01/{batch.gtin}/10/{batch.lot_number}/21/{printed}")
+            found.spellings.add(f"{hashing.GS1_DL}01/{batch.gtin}/21/{printed}")
+        return found
 
     def _batches(self, found: Identified, batches: list[Batch]) -> Identified:
         found.batches.extend(batches)
