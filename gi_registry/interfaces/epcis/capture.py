@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -192,12 +192,14 @@ def run_job(job: CaptureJob, token=None) -> CaptureJob:
 
 
 @task(backend="background")
-def run_capture_job(job_id: str) -> None:
-    """The task queue's entry (``manage.py db_worker --backend background``)."""
+def run_capture_job(job_id: str, language: str = "") -> None:
+    """The task queue's entry (``manage.py db_worker --backend background``); the errors are
+    written in the language of the capture request."""
     job = CaptureJob.objects.select_related("token__organisation", "token__producer").filter(pk=job_id).first()
     if job is None or job.status != CaptureJob.Status.RUNNING:
         return
-    run_job(job)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        run_job(job)
 
 
 def start_job(document: dict, token, behaviour: str) -> CaptureJob:
@@ -208,5 +210,5 @@ def start_job(document: dict, token, behaviour: str) -> CaptureJob:
         document=document,
         event_count=len(validation.document_events(document)),
     )
-    run_capture_job.enqueue(str(job.pk))
+    run_capture_job.enqueue(str(job.pk), translation.get_language() or "")
     return job

@@ -13,6 +13,8 @@ import json
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -167,12 +169,18 @@ def _answer(view):
     """Token refusals and early refusals as problem JSON; the EPCIS headers on every answer."""
 
     def wrapped(request, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except TokenRefused as refused:
-            response = refused.response()
-        except Refusal as refusal:
-            response = refusal.response
+        # Outside the language prefixes the site's LocaleMiddleware always picks the default
+        # (Chinese); a machine may ask for English with Accept-Language.
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            try:
+                response = view(request, *args, **kwargs)
+            except TokenRefused as refused:
+                response = refused.response()
+            except Refusal as refusal:
+                response = refusal.response
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
         return capture_headers(response)
 
     wrapped.__name__ = view.__name__

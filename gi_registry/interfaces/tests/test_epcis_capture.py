@@ -17,6 +17,12 @@ GTIN_A = "06901234567892"
 GTIN_B = "06901234567908"
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """Most tests read the messages in English (Accept-Language); one checks the Chinese default."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def batch_a(db):
     return BatchFactory(gtin=GTIN_A, lot_number="LP2026-A")
@@ -365,3 +371,24 @@ def test_batch_for_epc_reads_every_spelling(batch_a, batch_b, codes_a):
     assert mapping.batch_for_epc(_dl(code, gtin=GTIN_B, lot="LP2026-B")) is None
     assert mapping.batch_for_epc(_dl("A" * len(code))) is None
     assert mapping.batch_for_epc("urn:epc:id:sscc:6901234.0000000001") is None
+
+
+def test_messages_are_chinese_by_default(client, settings, codes_a, secret_a):
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]
+    settings.EPCIS_CAPTURE_LIMIT = 1
+    response = _post(client, "/epcis/capture", _document([_event([_dl(code)]) for code in codes_a[:2]]), secret_a)
+    assert response.json()["detail"] == "文档含 2 个事件；每次采集最多 1 个。"
+    settings.EPCIS_CAPTURE_LIMIT = 10
+    document = _document([_event([f"https://id.gs1.org/01/{GTIN_A}/10/NO-SUCH-LOT"])])
+    job = _job(client, _post(client, "/epcis/capture", document, secret_a), secret_a)
+    assert job["errors"][0]["detail"].startswith("事件 0：该事件未指向本登记系统的任何批次")
+
+
+def test_the_benchmark_command_runs(db, capsys):
+    from django.core.management import call_command
+
+    call_command("bench_epcis_capture", events=12, batches=2, rounds=1)
+    output = capsys.readouterr().out
+    assert "EPCIS capture of 12 events" in output
+    assert "events/s through HTTP" in output
+    assert not EpcisEvent.objects.exists()  # every round rolled back, the seed removed

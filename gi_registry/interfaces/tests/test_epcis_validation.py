@@ -6,11 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from gi_registry.interfaces.epcis import validation
 
 EXAMPLES = Path(__file__).parent / "data" / "gs1-examples"
 GS1_DOCUMENTS = sorted(EXAMPLES.glob("*.jsonld"))
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def _example(name="Example_9.6.1-ObjectEvent.jsonld"):
@@ -116,3 +123,13 @@ def test_an_unknown_field_without_namespace_is_named():
     problems = validation.validate_document(document)
     assert [(p.index, p.path) for p in problems] == [(0, "$.epcisBody.eventList[0]")]
     assert problems[0].message.startswith('"weight" is not a field of this event type')
+
+
+def test_problems_read_in_chinese_by_default():
+    document = _example()
+    document["epcisBody"]["eventList"][1]["bizStep"] = "shiping"
+    with translation.override("zh-hans"):
+        problems = validation.validate_document(document)
+        assert str(problems[0]) == (
+            '事件 1（$.epcisBody.eventList[1].bizStep）："shiping" 既不是此处可用的 CBV 词汇，也不是其他词汇表的 URI。'
+        )
