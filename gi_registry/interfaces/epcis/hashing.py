@@ -35,7 +35,7 @@ import hashlib
 import json
 import math
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 CONTEXT_FILE = Path(__file__).with_name("schema") / "epcis-context.jsonld"
@@ -289,6 +289,7 @@ _OLD_CBV = (
 )
 
 
+@lru_cache(maxsize=65536)  # pure; a document repeats its places, steps and transactions
 def normalise_time(text: str) -> str:
     """An ISO 8601 time as UTC with milliseconds and ``Z``; other text unchanged."""
     try:
@@ -313,6 +314,7 @@ def _normalise_number(text: str) -> str:
     return str(number)
 
 
+@lru_cache(maxsize=65536)  # pure; a document repeats its places, steps and transactions
 def normalise_value(text: str) -> str:
     for old, new in _OLD_CBV:
         text = text.replace(old, new)
@@ -459,6 +461,7 @@ _DL_SHAPE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)  # pure; a document repeats its places, steps and transactions
 def canonical_digital_link(uri: str) -> str | None:
     """The canonical GS1 Digital Link (``https://id.gs1.org/…``, finest level, no CPV/query) of an
     EPC URN or a Digital Link URI on any domain; ``None`` for anything else."""
