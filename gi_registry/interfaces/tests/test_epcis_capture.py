@@ -392,3 +392,17 @@ def test_the_benchmark_command_runs(db, capsys):
     assert "EPCIS capture of 12 events" in output
     assert "events/s through HTTP" in output
     assert not EpcisEvent.objects.exists()  # every round rolled back, the seed removed
+
+
+def test_token_callers_need_no_csrf_token_and_options_lists_the_methods(db, codes_a, secret_a):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = _post(strict, "/epcis/capture", _document([_event([_dl(codes_a[0])])]), secret_a)
+    assert response.status_code == 202
+    options = strict.options("/epcis/capture")
+    assert options.status_code == 204
+    assert options["Allow"] == "GET, POST, OPTIONS"
+    assert options["GS1-EPCIS-Version"] == "2.0.0"
+    assert strict.options("/epcis/events")["Allow"] == "POST, OPTIONS"
+    assert strict.delete("/epcis/capture", headers={"Authorization": f"Bearer {secret_a}"}).status_code == 405
