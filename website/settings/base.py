@@ -435,3 +435,9 @@ SPECTACULAR_SETTINGS = {
 # The schema is YAML or JSON by the Accept header, which the page cache's key does not carry.
 PAGE_CACHE_EXCLUDE = [*PAGE_CACHE_EXCLUDE, "/api/v1/schema"]
 # ---- end of the open-data API settings --------------------------------------------------------
+
+# ---- EPCIS capture (gi_registry/interfaces/epcis/) ---------------------------------------------
+# Most events one POST /epcis/capture takes (GS1-EPCIS-Capture-Limit; more is 413), and the largest
+# request body read (a 10,000-event document is about 5-10 MB).
+EPCIS_CAPTURE_LIMIT = env.int("EPCIS_CAPTURE_LIMIT", default=10_000)
+EPCIS_CAPTURE_MAX_BYTES = env.int("EPCIS_CAPTURE_MAX_BYTES", default=64 * 1024 * 1024)
