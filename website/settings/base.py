@@ -425,3 +425,9 @@ SPECTACULAR_SETTINGS = {
 # The schema is YAML or JSON by the Accept header, which the page cache's key does not carry.
 PAGE_CACHE_EXCLUDE = [*PAGE_CACHE_EXCLUDE, "/api/v1/schema"]
 # ---- end of the open-data API settings --------------------------------------------------------
+
+# ---- feeds: the registry's change feeds (gi_registry/interfaces/feeds.py) ---------------------
+# Not whole-page cached: a batch withdrawn or an authorisation expired changes a feed without
+# bumping the content version; the feeds answer conditional requests (ETag, 304) themselves.
+PAGE_CACHE_EXCLUDE = [*PAGE_CACHE_EXCLUDE, "/feeds/"]
+# ---- end of feeds -----------------------------------------------------------------------------
