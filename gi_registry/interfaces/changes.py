@@ -537,3 +537,72 @@ def connect() -> None:
 
 def public_url_path(change: RegistryChange) -> str:
     return change.url or reverse("gi_registry:gi_index")
+
+
+# -- the state before the recording began ---------------------------------------------------------
+
+
+def record_current_state(*, demo_only: bool = False) -> list[tuple[str, bool]]:
+    """Record, once, the public state of records that have no change of that kind yet: registered
+    and suspended GIs, authorisations in force, current and superseded standards, withdrawn and
+    recalled batches, and expiries (for a registry, or demo data, published before changes were
+    recorded). Returns ``(dedupe key, created)`` for each. ``occurred_at`` is when the record was
+    last published (a batch: when it was withdrawn)."""
+    done: list[tuple[str, bool]] = []
+
+    def has(kind, obj) -> bool:
+        return RegistryChange.objects.filter(
+            kind=kind, subject_type=obj._meta.label_lower, subject_id=str(obj.pk)
+        ).exists()
+
+    def note(key, change):
+        done.append((key, change is not None))
+
+    demo = {"is_demo": True} if demo_only else {}
+    gis = GeographicalIndication.objects.filter(live=True, **demo).select_related("product_family").order_by("pk")
+    for gi in gis:
+        kind = {GI.Status.REGISTERED: Kind.GI_REGISTERED, GI.Status.SUSPENDED: Kind.GI_SUSPENDED}.get(gi.status)
+        if kind and not has(kind, gi):
+            change = record_gi_change(kind, gi, "state")
+            _backdate(change, gi.last_published_at)
+            note(f"{kind}:{gi.pk}", change)
+    today = timezone.localdate()
+    auths = (
+        Authorisation.objects.filter(
+            live=True, producer__live=True, geographical_indication__live=True, status=Authorisation.Status.ACTIVE
+        )
+        .filter(valid_until__gte=today, **demo)
+        .select_related("producer", "geographical_indication__product_family")
+        .order_by("pk")
+    )
+    for auth in auths:
+        if not has(Kind.AUTHORISATION_GRANTED, auth):
+            change = record_authorisation_change(Kind.AUTHORISATION_GRANTED, auth, "state")
+            _backdate(change, auth.last_published_at)
+            note(f"granted:{auth.pk}", change)
+    standards = Standard.objects.filter(live=True, **demo).order_by("pk")
+    for standard in standards:
+        kind = {
+            Standard.Status.CURRENT: Kind.STANDARD_ISSUED,
+            Standard.Status.SUPERSEDED: Kind.STANDARD_SUPERSEDED,
+        }.get(standard.status)
+        if kind and not has(kind, standard):
+            _standard_published(standard, {"status": None}, None)
+            change = RegistryChange.objects.filter(dedupe_key=f"{kind}:{standard.pk}").first()
+            _backdate(change, standard.last_published_at)
+            note(f"{kind}:{standard.pk}", change)
+    batches = Batch.objects.exclude(status=Batch.Status.ACTIVE).filter(**demo).order_by("pk")
+    for batch in batches.select_related("producer", "authorisation__geographical_indication__product_family"):
+        note(f"batch:{batch.pk}", record_batch_withdrawal(batch))
+    summary = record_expired_authorisations(today)
+    done.extend(("expired", True) for _ in range(summary.recorded))
+    return done
+
+
+GI = GeographicalIndication
+
+
+def _backdate(change: RegistryChange | None, when) -> None:
+    if change is not None and when:
+        RegistryChange.objects.filter(pk=change.pk).update(occurred_at=when)
+        change.occurred_at = when

@@ -170,13 +170,19 @@ def entry(change: RegistryChange) -> dict:
 
 
 def summary(change: RegistryChange) -> str:
-    """A line of plain text: the kind, what it concerns and when, in Chinese."""
+    """A line of plain text in Chinese: the change, its reason or what changed, and a demo mark."""
     with override("zh-hans"):
-        label = RegistryChange.Kind(change.kind).label
-        text = f"{label}：{change.title}"
+        parts = [change.title]
+        if change.payload.get("reason"):
+            parts.append(_("Reason: %(reason)s") % {"reason": change.payload["reason"]})
+        if change.payload.get("changed"):
+            parts.append(_("Changed: %(fields)s") % {"fields": ", ".join(change.payload["changed"])})
+        if change.payload.get("published") is False:
+            parts.append(_("No longer published."))
+        text = " ".join(parts)
         if change.payload.get("demo"):
             text += _(" (demo data)")
-        return str(text)
+        return text
 
 
 def atom(scope: FeedScope, changes, kinds, has_more: bool, before: str | None) -> bytes:

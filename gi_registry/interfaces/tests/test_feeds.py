@@ -77,7 +77,7 @@ def test_the_atom_feed_is_well_formed_with_stable_absolute_entries(client, withd
         f"{ORIGIN}{withdrawn_batch.producer.get_absolute_url()}"
     )
     assert entry.find(f"{ATOM}category").get("term") == "batch.withdrawn"
-    assert "批次撤回" in entry.find(f"{ATOM}summary").text
+    assert entry.find(f"{ATOM}summary").text.endswith("原因：抽检不合格")
     assert datetime.datetime.fromisoformat(entry.find(f"{ATOM}updated").text) == change.occurred_at
     # a second request, and the JSON feed, give the same id
     _response, again = atom(client, "/feeds/changes.atom")
