@@ -25,6 +25,7 @@ import json
 import uuid
 from urllib.parse import urlencode
 
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -169,6 +170,13 @@ def entry(change: RegistryChange) -> dict:
     }
 
 
+def _field_label(name: str) -> str:
+    try:
+        return str(GeographicalIndication._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field since removed
+        return name
+
+
 def summary(change: RegistryChange) -> str:
     """A line of plain text in Chinese: the change, its reason or what changed, and a demo mark."""
     with override("zh-hans"):
@@ -176,7 +184,8 @@ def summary(change: RegistryChange) -> str:
         if change.payload.get("reason"):
             parts.append(_("Reason: %(reason)s") % {"reason": change.payload["reason"]})
         if change.payload.get("changed"):
-            parts.append(_("Changed: %(fields)s") % {"fields": ", ".join(change.payload["changed"])})
+            names = [_field_label(name) for name in change.payload["changed"]]
+            parts.append(_("Changed: %(fields)s") % {"fields": "、".join(names)})
         if change.payload.get("published") is False:
             parts.append(_("No longer published."))
         text = " ".join(parts)

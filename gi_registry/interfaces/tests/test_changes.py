@@ -235,3 +235,21 @@ def test_no_signal_and_no_change_when_the_transaction_rolls_back(received):
     assert received == []
     assert not RegistryChange.objects.exists()
     assert Batch.objects.get(pk=batch.pk).status == Batch.Status.ACTIVE
+
+
+def test_the_daily_expiry_run_is_queued_once_and_the_worker_records_and_requeues(queued_tasks, run_task_worker, capsys):
+    from django_tasks_db.models import DBTaskResult
+
+    today = timezone.localdate()
+    AuthorisationFactory(valid_until=today - datetime.timedelta(days=1))
+    call_command("record_expired_authorisations", "--enqueue")
+    assert "a run is queued now" in capsys.readouterr().out
+    call_command("record_expired_authorisations", "--enqueue")
+    assert "already waiting; nothing added" in capsys.readouterr().out
+    assert DBTaskResult.objects.filter(task_path=changes.record_expired_task.module_path).count() == 1
+    assert kinds() == []  # not in this process: the worker records it
+
+    run_task_worker()
+    assert kinds() == [Kind.AUTHORISATION_EXPIRED]
+    waiting = changes.waiting_daily_run()  # tomorrow's run, at 00:10 Beijing time
+    assert waiting is not None and timezone.localtime(waiting.run_after).time() == changes.DAILY_AT

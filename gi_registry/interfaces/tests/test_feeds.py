@@ -236,3 +236,15 @@ def test_the_family_page_advertises_its_feeds_and_is_the_feeds_home(client):
     assert f'href="{ORIGIN}/feeds/family/pomelo.json"' in html
     _r, body = json_feed(client, "/feeds/family/pomelo.json")
     assert body["home_page_url"] == f"{ORIGIN}{page.url}"
+
+
+def test_a_published_edit_says_what_changed_in_chinese(client):
+    gi = GeographicalIndicationFactory(status=GeographicalIndication.Status.APPLIED, live=False)
+    gi.status = GeographicalIndication.Status.REGISTERED
+    publish(gi)
+    gi.holder = "梁平区柚子协会"
+    publish(gi)
+    _r, body = json_feed(client, f"/feeds/gi/{gi.slug}.json?kind=gi.changed")
+    (item,) = body["items"]
+    assert item["content_text"] == f"地理标志变更：{gi.name} 变更项目：持有人"
+    assert item["_registry"]["data"]["changed"] == ["holder"]
