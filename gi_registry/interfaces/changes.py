@@ -121,8 +121,6 @@ def record(
 
     ``change_recorded`` goes out once the surrounding transaction commits (at once outside one);
     a rolled-back transaction takes the change and the signal with it."""
-    if RegistryChange.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
     change = RegistryChange(
         kind=kind,
         occurred_at=occurred_at or timezone.now(),
@@ -137,9 +135,10 @@ def record(
         dedupe_key=dedupe_key,
     )
     try:
+        # a savepoint, so that a duplicate leaves the caller's transaction usable
         with transaction.atomic():
             change.save(force_insert=True)
-    except IntegrityError:  # recorded meanwhile by another process
+    except IntegrityError:  # already recorded (by this happening's earlier signal, or another process)
         return None
     transaction.on_commit(lambda: change_recorded.send(sender=RegistryChange, change=change))
     return change
@@ -310,16 +309,17 @@ def record_expired_authorisations(
     today = today or timezone.localdate()
     summary = ExpirySummary()
     authorisations = list(expired_candidates(today))
+    keys = {f"{Kind.AUTHORISATION_EXPIRED}:{a.pk}:{a.valid_until.isoformat()}" for a in authorisations}
+    recorded = set(RegistryChange.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
     for done, auth in enumerate(authorisations, 1):
+        key = auth.valid_until.isoformat()
         # it expired at the end of its last day (Beijing time)
         ended = timezone.make_aware(
             datetime.datetime.combine(auth.valid_until + datetime.timedelta(days=1), datetime.time())
         )
-        with transaction.atomic():
-            change = record_authorisation_change(
-                Kind.AUTHORISATION_EXPIRED, auth, auth.valid_until.isoformat(), occurred_at=ended
-            )
-        if change:
+        if f"{Kind.AUTHORISATION_EXPIRED}:{auth.pk}:{key}" not in recorded and record_authorisation_change(
+            Kind.AUTHORISATION_EXPIRED, auth, key, occurred_at=ended
+        ):
             summary.recorded += 1
         else:
             summary.already += 1
