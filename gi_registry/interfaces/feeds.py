@@ -30,6 +30,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -211,7 +212,7 @@ def atom(scope: FeedScope, changes, kinds, has_more: bool, before: str | None) -
         feed.add_item(
             title=item["title"],
             link=item["link"],
-            description=item["summary"],
+            description=escape(item["summary"]),  # Atom's summary is type="html": plain text escaped
             unique_id=item["id"],
             unique_id_is_permalink=False,
             pubdate=change.occurred_at,

@@ -248,3 +248,15 @@ def test_a_published_edit_says_what_changed_in_chinese(client):
     (item,) = body["items"]
     assert item["content_text"] == f"地理标志变更：{gi.name} 变更项目：持有人"
     assert item["_registry"]["data"]["changed"] == ["holder"]
+
+
+def test_text_that_looks_like_markup_stays_text(client):
+    batch = BatchFactory(lot_number="CX2610-07")
+    batch.withdraw(reason="农残 <b>超标</b> & 召回")
+    _r, feed = atom(client, "/feeds/changes.atom")
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    # the reader un-escapes the HTML and shows the text as typed, not bold markup
+    assert summary.text.endswith("原因：农残 &lt;b&gt;超标&lt;/b&gt; &amp; 召回")
+    _r, body = json_feed(client, "/feeds/changes.json")
+    assert body["items"][0]["content_text"].endswith("原因：农残 <b>超标</b> & 召回")
