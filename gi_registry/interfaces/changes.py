@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models.signals import pre_save
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -533,10 +532,6 @@ def connect() -> None:
         published.connect(on_published, sender=model, dispatch_uid=f"registry-change-published-{label}")
     unpublished.connect(on_unpublished, sender=GeographicalIndication, dispatch_uid="registry-change-unpublished-gi")
     batch_withdrawn.connect(on_batch_withdrawn, sender=Batch, dispatch_uid="registry-change-batch-withdrawn")
-
-
-def public_url_path(change: RegistryChange) -> str:
-    return change.url or reverse("gi_registry:gi_index")
 
 
 # -- the state before the recording began ---------------------------------------------------------
