@@ -11,4 +11,7 @@ class InterfacesConfig(AppConfig):
     verbose_name = _("Open interfaces")
 
     def ready(self) -> None:
-        pass
+        # feeds: record the registry's public changes (interfaces/changes.py)
+        from . import changes
+
+        changes.connect()

@@ -1,7 +1,7 @@
 """Machine interfaces, outside the language prefixes: EPCIS (``/epcis/…``), change feeds
 (``/feeds/…``)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from .epcis import capture_views
 
@@ -17,3 +17,14 @@ urlpatterns += [
     path("epcis/capture/<uuid:capture_id>", capture_views.capture_job, name="epcis-capture-job"),
     path("epcis/events", capture_views.events_collection, name="epcis-events-capture"),
 ]
+# ---- feeds: the registry's change feeds (feeds.py) --------------------------------------------
+from . import feeds  # noqa: E402
+
+urlpatterns += [
+    re_path(r"^feeds/changes\.(?P<fmt>atom|json)$", feeds.feed_view, name="feed_changes"),
+    re_path(r"^feeds/gi/(?P<key>[-\w]+)\.(?P<fmt>atom|json)$", feeds.feed_view, {"scope": "gi"}, name="feed_gi"),
+    re_path(
+        r"^feeds/family/(?P<key>[-\w]+)\.(?P<fmt>atom|json)$", feeds.feed_view, {"scope": "family"}, name="feed_family"
+    ),
+]
+# ---- end of feeds -----------------------------------------------------------------------------

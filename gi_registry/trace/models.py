@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from gi_registry.models.search_text import AdminSearchable
 
 from .gtin import is_valid_gtin, is_valid_lot, normalise_gtin
+from .signals import batch_withdrawn
 
 INSPECTION_KEYS = {"item", "value", "unit", "limit", "pass"}
 
@@ -222,9 +223,11 @@ class Batch(AdminSearchable, models.Model):
             status=status, status_reason=reason[:200], status_changed_at=now, updated_at=now
         )
         self.status, self.status_reason, self.status_changed_at = status, reason[:200], now
-        return TraceCode.objects.filter(batch=self, status=TraceCode.Status.ACTIVE).update(
+        changed = TraceCode.objects.filter(batch=self, status=TraceCode.Status.ACTIVE).update(
             status=TraceCode.Status.WITHDRAWN, withdrawn_at=now
         )
+        batch_withdrawn.send(sender=Batch, batch=self)  # the change feeds record it (interfaces)
+        return changed
 
 
 class TraceEvent(AdminSearchable, models.Model):

@@ -441,3 +441,8 @@ PAGE_CACHE_EXCLUDE = [*PAGE_CACHE_EXCLUDE, "/api/v1/schema"]
 # request body read (a 10,000-event document is about 5-10 MB).
 EPCIS_CAPTURE_LIMIT = env.int("EPCIS_CAPTURE_LIMIT", default=10_000)
 EPCIS_CAPTURE_MAX_BYTES = env.int("EPCIS_CAPTURE_MAX_BYTES", default=64 * 1024 * 1024)
+# ---- feeds: the registry's change feeds (gi_registry/interfaces/feeds.py) ---------------------
+# Not whole-page cached: a batch withdrawn or an authorisation expired changes a feed without
+# bumping the content version; the feeds answer conditional requests (ETag, 304) themselves.
+PAGE_CACHE_EXCLUDE = [*PAGE_CACHE_EXCLUDE, "/feeds/"]
+# ---- end of feeds -----------------------------------------------------------------------------

@@ -292,12 +292,20 @@ def test_each_app_s_demo_module_is_found_and_its_steps_run_by_stage():
         "gi_registry",
         "trace",
         "protection",
+        "interfaces",
         "website",
         "brands",
         "indicators",
     ]
     names = [f"{label}.{step.load.__name__}" for label, step in steps]
     # the registry before any page; the English home before other English pages; links last
-    assert names[:5] == ["gi_registry.load", "trace.load", "protection.load", "website.load_home_page", "brands.load"]
+    assert names[:6] == [
+        "gi_registry.load",
+        "trace.load",
+        "protection.load",
+        "interfaces.load",
+        "website.load_home_page",
+        "brands.load",
+    ]
     assert names.index("website.translate_home_page") < names.index("brands.translate")
     assert names[-2:] == ["website.load_site_settings", "website.load_site_record"]
