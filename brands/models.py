@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.i18n import LocalizedPageMixin, localize, source_version
+from core.pages import public
 from gi_registry import services
 
 from .blocks import BrandStoryBlock
@@ -38,7 +39,7 @@ class BrandIndexPage(LocalizedPageMixin, Page):
     def brands(self):
         """The brands in the visitor's language: the Chinese index's brands, each replaced by its
         translation where there is one."""
-        brands = BrandPage.objects.child_of(source_version(self)).live().public()
+        brands = public(BrandPage.objects.child_of(source_version(self)).live())
         return localize(brands.select_related("logo").order_by("path"))
 
     def get_context(self, request, *args, **kwargs):

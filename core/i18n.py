@@ -17,6 +17,9 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page
 
+from .memo import memoized
+from .pages import public
+
 _default_locale_ids: dict[str, int] = {}
 
 
@@ -28,6 +31,13 @@ def default_locale_id() -> int:
     return _default_locale_ids[code]
 
 
+def locale_id(language_code: str) -> int | None:
+    """The id of the locale of ``language_code`` (None if there is none), read once per content
+    version (core/memo.py) rather than joined or looked up on every page."""
+    ids = memoized("locale-ids", lambda: dict(Locale.objects.values_list("language_code", "pk")))
+    return ids.get(language_code)
+
+
 def in_default_language() -> bool:
     return translation.get_language() in (None, settings.LANGUAGE_CODE)
 
@@ -37,12 +47,13 @@ def source_version(page: Page) -> Page:
     (itself too if that is gone)."""
     if page.locale_id == default_locale_id():
         return page
-    return page.get_translation_or_none(Locale.get_default()) or page
+    source = type(page).objects.filter(translation_key=page.translation_key, locale_id=default_locale_id()).first()
+    return source or page
 
 
 def source_pages(queryset):
     """``queryset`` narrowed to the source (default-locale) pages."""
-    return queryset.filter(locale__language_code=settings.LANGUAGE_CODE)
+    return queryset.filter(locale_id=default_locale_id())
 
 
 def localize(pages: Iterable[Page]) -> list[Page]:
@@ -56,23 +67,19 @@ def localize(pages: Iterable[Page]) -> list[Page]:
     keys = [page.translation_key for page in pages]
     found = {
         page.translation_key: page
-        for page in queryset.live()
-        .public()
-        .filter(translation_key__in=keys, locale__language_code=translation.get_language())
+        for page in public(queryset.live()).filter(
+            translation_key__in=keys, locale_id=locale_id(translation.get_language())
+        )
     }
     return [found.get(page.translation_key, page) for page in pages]
 
 
 def live_translation(page: Page, language_code: str) -> Page | None:
     """``page`` in ``language_code`` if that version is live and public."""
-    if page.locale.language_code == language_code:
+    wanted = locale_id(language_code)
+    if page.locale_id == wanted:
         return page
-    return (
-        Page.objects.live()
-        .public()
-        .filter(translation_key=page.translation_key, locale__language_code=language_code)
-        .first()
-    )
+    return public(Page.objects.live()).filter(translation_key=page.translation_key, locale_id=wanted).first()
 
 
 def in_visitor_language(path: str) -> str:

@@ -28,6 +28,7 @@ from core.i18n import (
     source_pages,
     source_version,
 )
+from core.pages import public
 from core.ratelimit import hit
 from gi_registry import services
 from gi_registry.trace import demo as trace_demo
@@ -59,11 +60,11 @@ class HomePage(LocalizedPageMixin, Page):
         context.update(services.home_summary())
         context.update(brands=localize(brand_services.public_brands()[:6]), brand_index=brand_services.brand_index())
         # the tiles link each family's page (in the visitor's language where translated)
-        family_pages = {p.family_id: p for p in localize(source_pages(ProductFamilyPage.objects.live().public()))}
+        family_pages = {p.family_id: p for p in localize(source_pages(public(ProductFamilyPage.objects.live())))}
         context["families"] = list(context["families"])
         for family in context["families"]:
             family.family_page = family_pages.get(family.pk)
-        news_index = source_pages(AnnouncementIndexPage.objects.live().public()).first()
+        news_index = source_pages(public(AnnouncementIndexPage.objects.live())).first()
         context.update(
             news_index=localize([news_index])[0] if news_index else None,
             latest_announcements=localize(news_index.announcements()[:3]) if news_index else [],
@@ -172,7 +173,7 @@ class AnnouncementIndexPage(LocalizedPageMixin, RoutablePageMixin, Page):
     def announcements(self):
         """The announcements under the Chinese index (the source), newest first; ``localize`` the
         slice shown to replace each by its translation."""
-        return AnnouncementPage.objects.child_of(source_version(self)).live().public().order_by("-date", "-pk")
+        return public(AnnouncementPage.objects.child_of(source_version(self)).live()).order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

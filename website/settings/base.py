@@ -326,6 +326,7 @@ PAGE_CACHE_MODELS = [
     "website.SiteSettings",
     "website.NavigationLink",
     "website.FooterLink",
+    "wagtailcore.PageViewRestriction",  # a page made private leaves every list at once
     "indicators.PlanIndicator",
     "indicators.IndicatorValue",
 ]
