@@ -40,7 +40,7 @@ class BrandIndexPage(LocalizedPageMixin, Page):
         """The brands in the visitor's language: the Chinese index's brands, each replaced by its
         translation where there is one."""
         brands = public(BrandPage.objects.child_of(source_version(self)).live())
-        return localize(brands.select_related("logo").order_by("path"))
+        return localize(brands.select_related("logo").order_by("path"), related=("logo",))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

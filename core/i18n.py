@@ -15,10 +15,10 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from .memo import memoized
-from .pages import public
+from .pages import public, restricted_sections
 
 _default_locale_ids: dict[str, int] = {}
 
@@ -56,9 +56,9 @@ def source_pages(queryset):
     return queryset.filter(locale_id=default_locale_id())
 
 
-def localize(pages: Iterable[Page]) -> list[Page]:
+def localize(pages: Iterable[Page], related: tuple[str, ...] = ()) -> list[Page]:
     """The pages in the active language: each replaced by its live, public translation where there
-    is one (one query for all of them), in the same order."""
+    is one (one query for all of them, ``related`` joined in), in the same order."""
     pages = list(pages)
     if in_default_language() or not pages:
         return pages
@@ -67,7 +67,7 @@ def localize(pages: Iterable[Page]) -> list[Page]:
     keys = [page.translation_key for page in pages]
     found = {
         page.translation_key: page
-        for page in public(queryset.live()).filter(
+        for page in public(queryset.live().select_related(*related) if related else queryset.live()).filter(
             translation_key__in=keys, locale_id=locale_id(translation.get_language())
         )
     }
@@ -104,6 +104,13 @@ class LocalizedPageMixin:
             return parts
         site_id, root_url, page_path = parts
         return site_id, root_url, in_visitor_language(page_path)
+
+    def get_view_restrictions(self):
+        """Wagtail's check before serving a page (two queries: the ancestors, the restrictions),
+        skipped while no page of the site has a view restriction (read once per content version)."""
+        if not restricted_sections():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     @property
     def is_untranslated(self) -> bool:

@@ -24,6 +24,9 @@ from django.core.signals import request_finished, request_started
 
 T = TypeVar("T")
 
+#: at most this many entries per version (every address a crawler tries gets a route entry)
+MAX_ENTRIES = 10_000
+
 _lock = threading.Lock()
 _entries: dict[Hashable, object] = {}
 _version: list[int | None] = [None]
@@ -66,7 +69,7 @@ def memoized(key: Hashable, compute: Callable[[], T]) -> T:
             return _entries[key]  # type: ignore[return-value]
     value = compute()
     with _lock:
-        if _version[0] == version:
+        if _version[0] == version and len(_entries) < MAX_ENTRIES:
             _entries[key] = value
     return value
 

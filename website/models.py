@@ -58,9 +58,17 @@ class HomePage(LocalizedPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(services.home_summary())
-        context.update(brands=localize(brand_services.public_brands()[:6]), brand_index=brand_services.brand_index())
+        context.update(
+            brands=localize(brand_services.public_brands()[:6], related=("logo",)),
+            brand_index=brand_services.brand_index(),
+        )
         # the tiles link each family's page (in the visitor's language where translated)
-        family_pages = {p.family_id: p for p in localize(source_pages(public(ProductFamilyPage.objects.live())))}
+        family_pages = {
+            p.family_id: p
+            for p in localize(
+                source_pages(public(ProductFamilyPage.objects.live())).select_related("image"), related=("image",)
+            )
+        }
         context["families"] = list(context["families"])
         for family in context["families"]:
             family.family_page = family_pages.get(family.pk)

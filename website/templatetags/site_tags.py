@@ -29,14 +29,22 @@ def language_links(context) -> list[dict]:
             continue
         url = None
         if isinstance(page, Page):
-            translation = live_translation(page, code)
-            if translation is not None and translation.pk != page.pk:
-                with override(code):
-                    url = translation.get_url(request)
+            site = Site.find_for_request(request)
+            key = ("translation-url", page.pk, code, site.pk if site else None)
+            url = memoized(key, lambda page=page, code=code: _translation_url(page, code, request))
         if url is None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": get_language_info(code)["name_local"], "url": url})
     return links
+
+
+def _translation_url(page: Page, code: str, request) -> str | None:
+    """The address of ``page``'s live translation in ``code``, if it has one of its own."""
+    translation = live_translation(page, code)
+    if translation is None or translation.pk == page.pk:
+        return None
+    with override(code):
+        return translation.get_url(request)
 
 
 def _default_navigation() -> list[tuple[str, str]]:
