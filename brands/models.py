@@ -116,6 +116,8 @@ class BrandPage(LocalizedPageMixin, Page):
     class Meta:
         verbose_name = _("brand page")
 
+    route_select_related = ("logo",)  # read in one query with the page (core/routing.py)
+
     def share_image(self):
         """The picture a shared link shows: the logo, else the story's first image."""
         if self.logo_id:

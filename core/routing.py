@@ -74,7 +74,9 @@ class PageRouteMiddleware:
         if route is None or hasattr(request, "_wagtail_route_for_request"):
             return None  # routes nowhere (Wagtail answers 404), or routed just now
         model, pk, args, kwargs = route
-        page = model.objects.filter(pk=pk).first()
+        queryset = model.objects.filter(pk=pk)
+        related = getattr(model, "route_select_related", ())  # the foreign keys its page reads
+        page = (queryset.select_related(*related) if related else queryset).first()
         if page is not None:
             request._wagtail_route_for_request = RouteResult(page, list(args), kwargs)
         return None
