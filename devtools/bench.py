@@ -28,6 +28,9 @@ from django.conf import settings
 from core.progress import ProgressBar
 
 BARE_PATH = "/healthz"
+#: the truly bare Django app (devtools/bare_wsgi.py), served beside the site by ``gunicorn(app=…)``
+BARE_APP = "devtools.bare_wsgi:application"
+BARE_APP_TARGET = "bare app"
 #: Every request of a run says it comes from a phone's WeChat, as a scanned label's would: the
 #: trace pages count it as a scan (a request without a User-Agent is logged as a crawler's).
 USER_AGENT = (
@@ -76,8 +79,11 @@ def server_processes(master: int | None) -> list[int]:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 2, threads: int = 4, extra_env: dict | None = None) -> Iterator[str]:
-    """Serve this project with gunicorn on 127.0.0.1, with the settings in use, DEBUG off."""
+def gunicorn(
+    workers: int = 2, threads: int = 4, extra_env: dict | None = None, app: str = "website.wsgi"
+) -> Iterator[str]:
+    """Serve this project (or ``app``, e.g. ``BARE_APP``) with gunicorn on 127.0.0.1, with the
+    settings in use, DEBUG off."""
     port = free_port()
     env = {
         **os.environ,
@@ -93,7 +99,7 @@ def gunicorn(workers: int = 2, threads: int = 4, extra_env: dict | None = None) 
     process = subprocess.Popen(  # noqa: S603 (fixed arguments, loopback only)
         [
             str(gunicorn_bin),
-            "website.wsgi",
+            app,
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             f"--threads={threads}",
@@ -218,26 +224,33 @@ def compare(
     rounds: int,
     progress=None,
     settle: float = 0.0,
+    others: dict[str, tuple[str, str]] | None = None,
 ) -> dict[str, Result]:
     """Interleave rounds over the bare view and every page so noise hits them alike.
 
     ``settle``: seconds to wait after each target's load, so that work the server does after
     answering (a background writer) is counted with that target, not with the next one.
+    ``others``: targets on other servers (name: (base URL, path)), e.g. the bare app.
     """
-    targets = {"bare": BARE_PATH, **paths}
-    results = {name: Result(path) for name, path in targets.items()}
-    for name, path in targets.items():  # warm-up: caches, lazy imports, and a database
+    targets = {
+        **{name: (server, path) for name, (server, path) in (others or {}).items()},
+        "bare": (base, BARE_PATH),
+        **{name: (base, path) for name, path in paths.items()},
+    }
+    results = {name: Result(path) for name, (_server, path) in targets.items()}
+    for name, (server, path) in targets.items():  # warm-up: caches, lazy imports, and a database
         # connection in every server thread (so none opens one inside a measured round)
         results[name].warmup = max(min(50, requests), 2 * concurrency)
-        _load(base, path, results[name].warmup, concurrency, Result(path))
+        _load(server, path, results[name].warmup, concurrency, Result(path))
     time.sleep(settle)
-    processes = server_processes(getattr(base, "pid", None))  # after the warm-up: database backends
+    # after the warm-up: database backends
+    processes = {server: server_processes(getattr(server, "pid", None)) for server, _path in targets.values()}
     for round_no in range(1, rounds + 1):
-        for name, path in targets.items():
-            before = _cpu_seconds(processes)
-            results[name].round_rps.append(_load(base, path, requests, concurrency, results[name]))
+        for name, (server, path) in targets.items():
+            before = _cpu_seconds(processes[server])
+            results[name].round_rps.append(_load(server, path, requests, concurrency, results[name]))
             time.sleep(settle)
-            results[name].cpu_seconds += _cpu_seconds(processes) - before
+            results[name].cpu_seconds += _cpu_seconds(processes[server]) - before
         if progress:
             progress(round_no, rounds)
     return results
@@ -257,15 +270,28 @@ def compare_with_options(base: str, paths: dict[str, str], options: dict, label:
 
 
 def report(results: dict[str, Result]) -> list[str]:
+    """A table: req/s, its ratio to ``/healthz`` ("ratio") and, where the run served it, to the
+    truly bare app ("x app"), p50/p99, errors, size and server CPU per request."""
     bare = results["bare"].rps or 1.0
     bare_cpu = results["bare"].cpu_us or 1.0
+    app = results.get(BARE_APP_TARGET)
     lines = [
-        f"{'target':<14}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'KB':>7}"
-        f"{'CPU us':>9}{'x bare':>8}  path"
+        f"{'target':<14}{'req/s':>9}{'ratio':>8}{'x app' if app else '':>8}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>8}{'KB':>7}{'CPU us':>9}{'x bare':>8}  path"
     ]
     for name, r in results.items():
+        app_ratio = f"{r.rps / (app.rps or 1.0):>8.0%}" if app else f"{'':>8}"
         lines.append(
-            f"{name:<14}{r.rps:>9.0f}{r.rps / bare:>8.0%}{r.percentile(50):>9.1f}{r.percentile(99):>9.1f}"
+            f"{name:<14}{r.rps:>9.0f}{r.rps / bare:>8.0%}{app_ratio}{r.percentile(50):>9.1f}{r.percentile(99):>9.1f}"
             f"{r.errors:>8}{r.bytes / 1024:>7.1f}{r.cpu_us:>9.0f}{r.cpu_us / bare_cpu:>8.2f}  {r.path}"
         )
     return lines
+
+
+def machine_load() -> str:
+    """The 1-, 5- and 15-minute load averages and the number of CPUs, for a benchmark's report."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "load unknown"
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"

@@ -4,11 +4,14 @@
 
 Migrates and loads the demo data into the configured database (never point it at a production
 registry), serves the site with gunicorn on 127.0.0.1 and loads the home page, a brand page, a
-product-family page, the dashboard and the English home side by side with ``/healthz`` in
-interleaved rounds (``devtools.bench``): medians and ratios, with the page cache on (as deployed)
-and off (every request rendered afresh). Then the weight of each page before images: its HTML
-plus the stylesheets and scripts it links, as sent (gzip where the server compresses) and raw.
-Targets: each page at least 40 % of the bare view's throughput; home under 150 KB.
+product-family page, the dashboard and the English home side by side with ``/healthz`` and with
+a truly bare Django app (``devtools/bare_wsgi.py``: one view, no middleware, no database, a 200-byte
+body, served by a second gunicorn with the same settings) in interleaved rounds
+(``devtools.bench``): medians and ratios, p50 and p99 side by side, with the page cache on (as
+deployed) and off (every request rendered afresh), and the machine's load before and after each.
+Then the weight of each page before images: its HTML plus the stylesheets and scripts it links,
+as sent (gzip where the server compresses) and raw. Targets: each page at least 40 % of the bare
+app's throughput; home under 150 KB.
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ from urllib.parse import urlsplit
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from devtools.bench import USER_AGENT, compare_with_options, gunicorn, report
+from devtools.bench import (
+    BARE_APP,
+    BARE_APP_TARGET,
+    USER_AGENT,
+    compare_with_options,
+    gunicorn,
+    machine_load,
+    report,
+)
 
 PATHS = {
     "home": "/",
@@ -83,18 +94,25 @@ class Command(BaseCommand):
         configurations = {"page cache on": {}, "page cache off": {"PAGE_CACHE_SECONDS": "0"}}
         figures, summary = {}, []
         for label, extra_env in configurations.items():
-            with gunicorn(workers=options["workers"], extra_env=extra_env) as base:
-                results = compare_with_options(base, PATHS, options, label, self.stderr)
+            load_before = machine_load()
+            with (
+                gunicorn(workers=options["workers"], extra_env=extra_env) as base,
+                gunicorn(workers=options["workers"], app=BARE_APP) as bare_base,
+            ):
+                others = {BARE_APP_TARGET: (bare_base, "/")}
+                results = compare_with_options(base, PATHS, options, label, self.stderr, others=others)
                 weights = {name: page_weight(base, path) for name, path in PATHS.items()} if not figures else None
-            self.stdout.write(f"-- {label}")
+            self.stdout.write(f"-- {label} ({load_before} before, {machine_load()} after)")
             for line in report(results):
                 self.stdout.write(line)
-            bare = results["bare"].rps or 1
-            worst = min((r.rps / bare, name) for name, r in results.items() if name != "bare")
+            bare = results[BARE_APP_TARGET].rps or 1
+            pages = {name: r for name, r in results.items() if name in PATHS}
+            worst = min((r.rps / bare, name) for name, r in pages.items())
             errors = sum(r.errors for r in results.values())
             met = "met" if worst[0] >= THROUGHPUT_TARGET else "NOT met"
-            summary.append(f"{label}: slowest {worst[1]} at {worst[0]:.0%} of bare ({met}), {errors} errors")
+            summary.append(f"{label}: slowest {worst[1]} at {worst[0]:.0%} of the bare app ({met}), {errors} errors")
             figures[label] = {name: r.as_dict(bare) for name, r in results.items()}
+            figures[label]["machine_load"] = {"before": load_before, "after": machine_load()}
             if weights is not None:
                 figures["weight"] = weights
                 self.stdout.write("-- page weight before images (HTML + linked CSS/JS)")
