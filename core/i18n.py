@@ -105,6 +105,16 @@ class LocalizedPageMixin:
         site_id, root_url, page_path = parts
         return site_id, root_url, in_visitor_language(page_path)
 
+    def get_parent(self, update=False):
+        """The parent Wagtail's routing came through, as routing gives it (specific, so its address
+        keeps the visitor's language), for a page served from a remembered route (core/routing.py),
+        read on first use; otherwise treebeard's."""
+        routed = getattr(self, "_routed_parent", None)
+        if routed is not None and not update and getattr(self, "_cached_parent_obj", None) is None:
+            model, pk = routed
+            self._cached_parent_obj = model.objects.get(pk=pk)
+        return super().get_parent(update)
+
     def get_view_restrictions(self):
         """Wagtail's check before serving a page (two queries: the ancestors, the restrictions),
         skipped while no page of the site has a view restriction (read once per content version)."""

@@ -50,7 +50,9 @@ def _route(request, site: Site, path: str) -> tuple | None:
     if result is None:
         return None
     page, args, kwargs = result
-    return type(page), page.pk, tuple(args or ()), dict(kwargs or {})
+    parent = getattr(page, "_cached_parent_obj", None)  # the specific parent Wagtail routed through
+    parent_key = (type(parent), parent.pk) if parent is not None else None
+    return type(page), page.pk, tuple(args or ()), dict(kwargs or {}), parent_key
 
 
 class PageRouteMiddleware:
@@ -73,10 +75,14 @@ class PageRouteMiddleware:
         route = memoized(("page-route", site.pk, get_language(), path), lambda: _route(request, site, path))
         if route is None or hasattr(request, "_wagtail_route_for_request"):
             return None  # routes nowhere (Wagtail answers 404), or routed just now
-        model, pk, args, kwargs = route
+        model, pk, args, kwargs, parent_key = route
         queryset = model.objects.filter(pk=pk)
         related = getattr(model, "route_select_related", ())  # the foreign keys its page reads
         page = (queryset.select_related(*related) if related else queryset).first()
         if page is not None:
+            # Wagtail's route leaves the (specific) parent it came through on the page, which
+            # ``get_parent`` then returns (a breadcrumb's address in the visitor's language
+            # depends on it): ``LocalizedPageMixin.get_parent`` reads the same one when asked
+            page._routed_parent = parent_key
             request._wagtail_route_for_request = RouteResult(page, list(args), kwargs)
         return None

@@ -28,6 +28,14 @@ def test_every_page_routed_as_wagtail_routes_it(client, demo_site):
         assert served.title == page.title
 
 
+def test_an_untranslated_pages_breadcrumb_keeps_the_visitors_language(client, demo_site):
+    """Served in English from the Chinese tree, an announcement's breadcrumb leads to the English
+    address of its index, from a remembered route as from Wagtail's own."""
+    path = "/en/announcements/2026-gi-mark-applications/"
+    for _ in range(2):
+        assert '<nav class="crumbs" aria-label="Breadcrumb"><a href="/en/announcements/">' in client.get(path).text
+
+
 def test_an_unpublished_page_is_not_served_from_the_memo(client, demo_site):
     assert client.get("/pomelo/").status_code == 200
     Page.objects.get(slug="pomelo", locale__language_code="zh-hans").specific.unpublish()
