@@ -30,6 +30,8 @@ _SITE_FIELDS = ("id", "hostname", "port", "site_name", "root_page_id", "is_defau
 def site_for_request(request) -> Site | None:
     """``Site.find_for_request``, its answer remembered per host and content version; a fresh
     (unsaved-looking but complete) ``Site`` instance per request, never one shared by threads."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
     key = ("site", request.get_host(), request.get_port())
 
     def find() -> dict | None:
@@ -41,6 +43,7 @@ def site_for_request(request) -> Site | None:
         return None
     site = Site(**values)
     site._state.adding = False
+    request._wagtail_site = site  # where Site.find_for_request looks first
     return site
 
 
@@ -71,7 +74,6 @@ class PageRouteMiddleware:
         site = site_for_request(request)
         if site is None:
             return None
-        request._wagtail_site = site
         route = memoized(("page-route", site.pk, get_language(), path), lambda: _route(request, site, path))
         if route is None or hasattr(request, "_wagtail_route_for_request"):
             return None  # routes nowhere (Wagtail answers 404), or routed just now

@@ -9,6 +9,7 @@ from wagtail.models import Page, Site
 from core.i18n import live_translation
 from core.memo import memoized
 from core.origin import absolute_url
+from core.routing import site_for_request
 from website.models import SiteSettings
 
 register = template.Library()
@@ -29,7 +30,7 @@ def language_links(context) -> list[dict]:
             continue
         url = None
         if isinstance(page, Page):
-            site = Site.find_for_request(request)
+            site = site_for_request(request)
             key = ("translation-url", page.pk, code, site.pk if site else None)
             url = memoized(key, lambda page=page, code=code: _translation_url(page, code, request))
         if url is None:
@@ -77,7 +78,7 @@ def site_chrome(context) -> dict:
     edit of the settings, their links or a page bumps it."""
     request = context.get("request")
     language = get_language()
-    site = Site.find_for_request(request) if request is not None else None
+    site = site_for_request(request) if request is not None else None
     chrome = memoized(("site-chrome", site.pk if site else None, language), lambda: _chrome(site, language))
     here = request.path if request is not None else ""
     navigation = [{"label": label, "url": url, "current": url == here} for label, url in chrome["navigation"]]
