@@ -20,6 +20,18 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def fresh_content_memo():
+    """Every test starts with nothing memoized per content version (core/memo.py): the test
+    database is rolled back after each test, so the next one repeats version numbers with other
+    content."""
+    from core import memo
+
+    memo.forget()
+    yield
+    memo.forget()
+
+
+@pytest.fixture(autouse=True)
 def empty_scan_log():
     """Every test starts and ends with an empty scan buffer (gi_registry/trace/scans.py): scans a
     test left unwritten must not be written into, or counted in, the next test's database."""

@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.i18n import LocalizedPageMixin, localize, source_version
+from core.pages import public
 from gi_registry import services
 
 from .blocks import BrandStoryBlock
@@ -38,8 +39,8 @@ class BrandIndexPage(LocalizedPageMixin, Page):
     def brands(self):
         """The brands in the visitor's language: the Chinese index's brands, each replaced by its
         translation where there is one."""
-        brands = BrandPage.objects.child_of(source_version(self)).live().public()
-        return localize(brands.select_related("logo").order_by("path"))
+        brands = public(BrandPage.objects.child_of(source_version(self)).live())
+        return localize(brands.select_related("logo").order_by("path"), related=("logo",))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -114,6 +115,8 @@ class BrandPage(LocalizedPageMixin, Page):
 
     class Meta:
         verbose_name = _("brand page")
+
+    route_select_related = ("logo",)  # read in one query with the page (core/routing.py)
 
     def share_image(self):
         """The picture a shared link shows: the logo, else the story's first image."""

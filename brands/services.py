@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from core.i18n import localize, source_pages
+from core.pages import public
 
 from .models import BrandIndexPage, BrandPage
 
@@ -12,10 +13,10 @@ from .models import BrandIndexPage, BrandPage
 def public_brands() -> QuerySet[BrandPage]:
     """Published, unrestricted brand pages in Chinese (the source language), in the editors' order
     (the page tree); ``core.i18n.localize`` a slice to show it in the visitor's language."""
-    return source_pages(BrandPage.objects.live().public()).select_related("logo").order_by("path")
+    return source_pages(public(BrandPage.objects.live())).select_related("logo").order_by("path")
 
 
 def brand_index() -> BrandIndexPage | None:
     """The published brand index, in the visitor's language where translated."""
-    index = source_pages(BrandIndexPage.objects.live().public()).first()
+    index = source_pages(public(BrandIndexPage.objects.live())).first()
     return localize([index])[0] if index else None

@@ -39,6 +39,7 @@ from wagtail.signals import page_published, page_unpublished, published, unpubli
 
 from core.origin import site_origin
 
+from . import memo
 from .models import ContentVersion
 
 HEADER = "X-Page-Cache"
@@ -64,6 +65,7 @@ def bump_version(**kwargs) -> None:
     if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
     _memo.expires = 0
+    memo.forget()  # the navigation, footer and the like (core/memo.py) are read afresh
 
 
 def connect_signals() -> None:

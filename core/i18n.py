@@ -15,7 +15,10 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
+
+from .memo import memoized
+from .pages import public, restricted_sections
 
 _default_locale_ids: dict[str, int] = {}
 
@@ -28,6 +31,13 @@ def default_locale_id() -> int:
     return _default_locale_ids[code]
 
 
+def locale_id(language_code: str) -> int | None:
+    """The id of the locale of ``language_code`` (None if there is none), read once per content
+    version (core/memo.py) rather than joined or looked up on every page."""
+    ids = memoized("locale-ids", lambda: dict(Locale.objects.values_list("language_code", "pk")))
+    return ids.get(language_code)
+
+
 def in_default_language() -> bool:
     return translation.get_language() in (None, settings.LANGUAGE_CODE)
 
@@ -37,17 +47,18 @@ def source_version(page: Page) -> Page:
     (itself too if that is gone)."""
     if page.locale_id == default_locale_id():
         return page
-    return page.get_translation_or_none(Locale.get_default()) or page
+    source = type(page).objects.filter(translation_key=page.translation_key, locale_id=default_locale_id()).first()
+    return source or page
 
 
 def source_pages(queryset):
     """``queryset`` narrowed to the source (default-locale) pages."""
-    return queryset.filter(locale__language_code=settings.LANGUAGE_CODE)
+    return queryset.filter(locale_id=default_locale_id())
 
 
-def localize(pages: Iterable[Page]) -> list[Page]:
+def localize(pages: Iterable[Page], related: tuple[str, ...] = ()) -> list[Page]:
     """The pages in the active language: each replaced by its live, public translation where there
-    is one (one query for all of them), in the same order."""
+    is one (one query for all of them, ``related`` joined in), in the same order."""
     pages = list(pages)
     if in_default_language() or not pages:
         return pages
@@ -56,23 +67,19 @@ def localize(pages: Iterable[Page]) -> list[Page]:
     keys = [page.translation_key for page in pages]
     found = {
         page.translation_key: page
-        for page in queryset.live()
-        .public()
-        .filter(translation_key__in=keys, locale__language_code=translation.get_language())
+        for page in public(queryset.live().select_related(*related) if related else queryset.live()).filter(
+            translation_key__in=keys, locale_id=locale_id(translation.get_language())
+        )
     }
     return [found.get(page.translation_key, page) for page in pages]
 
 
 def live_translation(page: Page, language_code: str) -> Page | None:
     """``page`` in ``language_code`` if that version is live and public."""
-    if page.locale.language_code == language_code:
+    wanted = locale_id(language_code)
+    if page.locale_id == wanted:
         return page
-    return (
-        Page.objects.live()
-        .public()
-        .filter(translation_key=page.translation_key, locale__language_code=language_code)
-        .first()
-    )
+    return public(Page.objects.live()).filter(translation_key=page.translation_key, locale_id=wanted).first()
 
 
 def in_visitor_language(path: str) -> str:
@@ -97,6 +104,23 @@ class LocalizedPageMixin:
             return parts
         site_id, root_url, page_path = parts
         return site_id, root_url, in_visitor_language(page_path)
+
+    def get_parent(self, update=False):
+        """The parent Wagtail's routing came through, as routing gives it (specific, so its address
+        keeps the visitor's language), for a page served from a remembered route (core/routing.py),
+        read on first use; otherwise treebeard's."""
+        routed = getattr(self, "_routed_parent", None)
+        if routed is not None and not update and getattr(self, "_cached_parent_obj", None) is None:
+            model, pk = routed
+            self._cached_parent_obj = model.objects.get(pk=pk)
+        return super().get_parent(update)
+
+    def get_view_restrictions(self):
+        """Wagtail's check before serving a page (two queries: the ancestors, the restrictions),
+        skipped while no page of the site has a view restriction (read once per content version)."""
+        if not restricted_sections():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     @property
     def is_untranslated(self) -> bool:

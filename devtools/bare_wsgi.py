@@ -1,26 +1,12 @@
-"""The truly bare Django app the benchmarks serve beside the project (``gunicorn devtools.bare_wsgi``):
-Django's own WSGI handler with no middleware, one view (``devtools.bare.bare_view``, a 200-byte
-body) on every path, no database. Served by the same gunicorn settings in the same run, it is what
-"N % of a bare view" means: the project's ``/healthz`` pays the whole middleware stack too."""
+"""The bare view (``devtools.bare``) as a WSGI app of its own: one view, no middleware, no
+database, a 200-byte body. The HTTP benchmarks serve it with the same gunicorn settings as the site,
+in the same run (``devtools.bench.gunicorn(app=BARE_APP)``), so "x % of the bare view" compares
+the site with Django itself rather than with the project's ``/healthz``, which pays the whole
+middleware stack. Run with ``DJANGO_SETTINGS_MODULE=devtools.bare_settings``."""
 
 import os
 
-import django
-from django.core.handlers.wsgi import WSGIHandler
-from django.test.utils import override_settings
+from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "website.settings.production")
-django.setup(set_prefix=False)
-
-
-class BareWSGIHandler(WSGIHandler):
-    def load_middleware(self, is_async=False):
-        with override_settings(MIDDLEWARE=[]):
-            super().load_middleware(is_async)
-
-    def get_response(self, request):
-        request.urlconf = "devtools.bare"
-        return super().get_response(request)
-
-
-application = BareWSGIHandler()
+os.environ["DJANGO_SETTINGS_MODULE"] = "devtools.bare_settings"
+application = get_wsgi_application()

@@ -31,7 +31,9 @@ from django.conf import settings
 from core.progress import ProgressBar
 
 BARE_PATH = "/healthz"
-#: The truly bare app (devtools/bare_wsgi.py) answers every path.
+#: The truly bare app (devtools/bare_wsgi.py with devtools/bare_settings.py: no app, no middleware,
+#: no database) answers every path.
+BARE_APP = "devtools.bare_wsgi:application"
 BARE_APP_PATH = "/"
 #: Every request of a run says it comes from a phone's WeChat, as a scanned label's would: the
 #: trace pages count it as a scan (a request without a User-Agent is logged as a crawler's).
@@ -91,7 +93,7 @@ def gunicorn(
     with contextlib.ExitStack() as stack:
         base = stack.enter_context(_gunicorn("website.wsgi", workers, threads, extra_env))
         if bare_app:
-            base.bare_app = stack.enter_context(_gunicorn("devtools.bare_wsgi", workers, threads, extra_env))
+            base.bare_app = stack.enter_context(_gunicorn(BARE_APP, workers, threads, extra_env))
         yield base
 
 
@@ -320,3 +322,12 @@ def describe_slowest(results: dict[str, Result]) -> str:
     name, vs_healthz, vs_app = slowest(results)
     app = f"{vs_app:.0%} of the bare app, " if vs_app is not None else ""
     return f"slowest {name} at {app}{vs_healthz:.0%} of /healthz"
+
+
+def machine_load() -> str:
+    """The 1-, 5- and 15-minute load averages and the number of CPUs, for a benchmark's report."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "load unknown"
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"

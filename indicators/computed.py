@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.memo import memoized
 from gi_registry import services
 from gi_registry.models import Authorisation, Producer
 from gi_registry.models import GeographicalIndication as GI
@@ -87,7 +88,15 @@ def authorised_producers(day: datetime.date, today: datetime.date):
 
 
 def compute(source: str, year: int, *, baseline_year: int, today: datetime.date) -> ComputedFigure:
-    """The figure of ``source`` for ``year`` (at the end of the year, or today while it runs)."""
+    """The figure of ``source`` for ``year`` (at the end of the year, or today while it runs).
+
+    Counted once per content version and day (core/memo.py): the records it counts are all in
+    ``PAGE_CACHE_MODELS``, so any change to them bumps the version, and the day is in the key."""
+    key = ("indicator-figure", source, year, baseline_year, today)
+    return memoized(key, lambda: _compute(source, year, baseline_year=baseline_year, today=today))
+
+
+def _compute(source: str, year: int, *, baseline_year: int, today: datetime.date) -> ComputedFigure:
     day = year_end(year, today)
     if source == ComputedSource.GI_TRADEMARKS_NEW:
         plan_start = datetime.date(baseline_year, 12, 31)

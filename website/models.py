@@ -28,6 +28,8 @@ from core.i18n import (
     source_pages,
     source_version,
 )
+from core.memo import memoized
+from core.pages import public
 from core.ratelimit import hit
 from gi_registry import services
 from gi_registry.trace import demo as trace_demo
@@ -54,20 +56,33 @@ class HomePage(LocalizedPageMixin, Page):
         # a translated home routes in its own tree, then falls back to the Chinese one
         return route_with_fallback(self, request, path_components, super().route)
 
+    @staticmethod
+    def listed_pages() -> dict:
+        """The brands, brand index, family pages and announcements the home page links, in the
+        visitor's language; the page objects are only read (shared by the requests of a version)."""
+        family_pages = localize(
+            source_pages(public(ProductFamilyPage.objects.live())).select_related("image"), related=("image",)
+        )
+        news_index = source_pages(public(AnnouncementIndexPage.objects.live())).first()
+        return {
+            "brands": localize(brand_services.public_brands()[:6], related=("logo",)),
+            "brand_index": brand_services.brand_index(),
+            "family_pages": {page.family_id: page for page in family_pages},
+            "news_index": localize([news_index])[0] if news_index else None,
+            "latest_announcements": localize(news_index.announcements()[:3]) if news_index else [],
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(services.home_summary())
-        context.update(brands=localize(brand_services.public_brands()[:6]), brand_index=brand_services.brand_index())
+        # the pages the home lists, found once per content version and language (core/memo.py)
+        pages = dict(memoized(("home-pages", self.pk, translation.get_language()), self.listed_pages))
+        family_pages = pages.pop("family_pages")
+        context.update(pages)
         # the tiles link each family's page (in the visitor's language where translated)
-        family_pages = {p.family_id: p for p in localize(source_pages(ProductFamilyPage.objects.live().public()))}
         context["families"] = list(context["families"])
         for family in context["families"]:
             family.family_page = family_pages.get(family.pk)
-        news_index = source_pages(AnnouncementIndexPage.objects.live().public()).first()
-        context.update(
-            news_index=localize([news_index])[0] if news_index else None,
-            latest_announcements=localize(news_index.announcements()[:3]) if news_index else [],
-        )
         # only while the demo data is loaded: one code per verdict to try (one query)
         context["demo_codes"] = [
             (verdict, code, signing.display(code)) for verdict, code in trace_demo.demo_codes().items()
@@ -127,6 +142,8 @@ class ProductFamilyPage(LocalizedPageMixin, Page):
     class Meta:
         verbose_name = _("product family page")
 
+    route_select_related = ("family", "image")  # read in one query with the page (core/routing.py)
+
     def share_image(self):
         """The picture a shared link shows: the family's photo."""
         return self.image
@@ -172,7 +189,7 @@ class AnnouncementIndexPage(LocalizedPageMixin, RoutablePageMixin, Page):
     def announcements(self):
         """The announcements under the Chinese index (the source), newest first; ``localize`` the
         slice shown to replace each by its translation."""
-        return AnnouncementPage.objects.child_of(source_version(self)).live().public().order_by("-date", "-pk")
+        return public(AnnouncementPage.objects.child_of(source_version(self)).live()).order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

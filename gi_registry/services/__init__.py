@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.memo import memoized
 
 from ..models import Authorisation, GeographicalIndication, Producer, ProducerPhoto, ProductFamily, Standard
 
@@ -111,10 +114,16 @@ def home_summary() -> dict:
     return {
         "families": families,
         "featured_gis": public_gis().filter(status=GeographicalIndication.Status.REGISTERED)[:6],
-        "registry_counts": {
-            "gis": public_gis().count(),
-            "producers": public_producers().count(),
-            "authorisations": valid_authorisations().count(),
-            "standards": public_standards().count(),
-        },
+        "registry_counts": memoized(("registry-counts", timezone.localdate()), registry_counts),
+    }
+
+
+def registry_counts() -> dict[str, int]:
+    """The home page's figures. Counted once per content version and day (core/memo.py): every
+    counted model is in ``PAGE_CACHE_MODELS``, and an authorisation's validity turns with the day."""
+    return {
+        "gis": public_gis().count(),
+        "producers": public_producers().count(),
+        "authorisations": valid_authorisations().count(),
+        "standards": public_standards().count(),
     }

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.routing.PageRouteMiddleware",  # Wagtail's page routing once per content version
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "website.admin_errors.MalformedAdminPostMiddleware",  # a malformed admin post answers 400
@@ -336,6 +337,7 @@ PAGE_CACHE_MODELS = [
     "website.SiteSettings",
     "website.NavigationLink",
     "website.FooterLink",
+    "wagtailcore.PageViewRestriction",  # a page made private leaves every list at once
     "indicators.PlanIndicator",
     "indicators.IndicatorValue",
 ]

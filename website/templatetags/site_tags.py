@@ -7,7 +7,9 @@ from django.utils.translation import get_language, get_language_info, gettext, o
 from wagtail.models import Page, Site
 
 from core.i18n import live_translation
+from core.memo import memoized
 from core.origin import absolute_url
+from core.routing import site_for_request
 from website.models import SiteSettings
 
 register = template.Library()
@@ -28,14 +30,22 @@ def language_links(context) -> list[dict]:
             continue
         url = None
         if isinstance(page, Page):
-            translation = live_translation(page, code)
-            if translation is not None and translation.pk != page.pk:
-                with override(code):
-                    url = translation.get_url(request)
+            site = site_for_request(request)
+            key = ("translation-url", page.pk, code, site.pk if site else None)
+            url = memoized(key, lambda page=page, code=code: _translation_url(page, code, request))
         if url is None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": get_language_info(code)["name_local"], "url": url})
     return links
+
+
+def _translation_url(page: Page, code: str, request) -> str | None:
+    """The address of ``page``'s live translation in ``code``, if it has one of its own."""
+    translation = live_translation(page, code)
+    if translation is None or translation.pk == page.pk:
+        return None
+    with override(code):
+        return translation.get_url(request)
 
 
 def _default_navigation() -> list[tuple[str, str]]:
@@ -48,25 +58,31 @@ def _default_navigation() -> list[tuple[str, str]]:
     ]
 
 
+def _chrome(site: Site | None, language: str) -> dict:
+    """The navigation, footer and site settings of ``site`` in ``language``, as plain data."""
+    # not SiteSettings.for_request: that creates the row on first sight, and a write from a page
+    # view would make every cached page stale
+    site_settings = SiteSettings.objects.filter(site=site).first() or SiteSettings(site=site)
+    return {
+        "navigation": site_settings.links("navigation_links") or _default_navigation(),
+        "footer_links": [{"label": label, "url": url} for label, url in site_settings.links("footer_links")],
+        "organisation": site_settings.organisation_in(language),
+        "settings": {name: getattr(site_settings, name) for name in ("address", "phone", "email", "icp_number")},
+    }
+
+
 @register.simple_tag(takes_context=True)
 def site_chrome(context) -> dict:
     """The navigation and footer from the site settings, in the visitor's language; the current
-    page's link is marked (``aria-current``)."""
+    page's link is marked (``aria-current``). Read once per content version (core/memo.py): every
+    edit of the settings, their links or a page bumps it."""
     request = context.get("request")
     language = get_language()
-    # not SiteSettings.for_request: that creates the row on first sight, and a write from a page
-    # view would make every cached page stale
-    site = Site.find_for_request(request) if request is not None else None
-    site_settings = SiteSettings.objects.filter(site=site).first() or SiteSettings(site=site)
-    navigation = site_settings.links("navigation_links") or _default_navigation()
-    footer_links = site_settings.links("footer_links")
+    site = site_for_request(request) if request is not None else None
+    chrome = memoized(("site-chrome", site.pk if site else None, language), lambda: _chrome(site, language))
     here = request.path if request is not None else ""
-    return {
-        "navigation": [{"label": label, "url": url, "current": url == here} for label, url in navigation],
-        "footer_links": [{"label": label, "url": url} for label, url in footer_links],
-        "organisation": site_settings.organisation_in(language),
-        "settings": site_settings,
-    }
+    navigation = [{"label": label, "url": url, "current": url == here} for label, url in chrome["navigation"]]
+    return {**chrome, "navigation": navigation}
 
 
 @register.filter(name="absolute")

@@ -8,7 +8,9 @@ product-family page, the dashboard and the English home side by side with ``/hea
 interleaved rounds (``devtools.bench``): medians and ratios, with the page cache on (as deployed)
 and off (every request rendered afresh). Then the weight of each page before images: its HTML
 plus the stylesheets and scripts it links, as sent (gzip where the server compresses) and raw.
-Targets: each page at least 40 % of the bare view's throughput; home under 150 KB.
+Every run also serves the truly bare app (devtools/bare_wsgi.py) beside the site and prints each
+page's ratio to it and to ``/healthz``, and the machine's load before and after. Targets: each page
+at least 40 % of the bare view's throughput; home under 150 KB.
 """
 
 from __future__ import annotations
@@ -25,7 +27,16 @@ from urllib.parse import urlsplit
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from devtools.bench import USER_AGENT, as_dicts, compare_with_options, describe_slowest, gunicorn, report, slowest
+from devtools.bench import (
+    USER_AGENT,
+    as_dicts,
+    compare_with_options,
+    describe_slowest,
+    gunicorn,
+    machine_load,
+    report,
+    slowest,
+)
 
 PATHS = {
     "home": "/",
@@ -83,10 +94,11 @@ class Command(BaseCommand):
         configurations = {"page cache on": {}, "page cache off": {"PAGE_CACHE_SECONDS": "0"}}
         figures, summary = {}, []
         for label, extra_env in configurations.items():
+            load_before = machine_load()
             with gunicorn(workers=options["workers"], extra_env=extra_env) as base:
                 results = compare_with_options(base, PATHS, options, label, self.stderr)
                 weights = {name: page_weight(base, path) for name, path in PATHS.items()} if not figures else None
-            self.stdout.write(f"-- {label}")
+            self.stdout.write(f"-- {label} ({load_before} before, {machine_load()} after)")
             for line in report(results):
                 self.stdout.write(line)
             errors = sum(r.errors for r in results.values())
@@ -94,6 +106,7 @@ class Command(BaseCommand):
             met = "met" if vs_healthz >= THROUGHPUT_TARGET else "NOT met"
             summary.append(f"{label}: {describe_slowest(results)} ({met}), {errors} errors")
             figures[label] = as_dicts(results)
+            figures[label]["machine_load"] = {"before": load_before, "after": machine_load()}
             if weights is not None:
                 figures["weight"] = weights
                 self.stdout.write("-- page weight before images (HTML + linked CSS/JS)")
