@@ -185,7 +185,7 @@ def cut_for_search(run: str) -> list[str]:
     return list(_cut_for_search(run))
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=50_000)  # runs are cut at punctuation: short strings
 def _cut_for_search(run: str) -> tuple[str, ...]:
     # the same run is cut the same way every time: names and sentences repeat across documents
     return tuple(w for w in _segmenter().cut_for_search(run) if w.strip())
