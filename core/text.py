@@ -20,7 +20,9 @@ import functools
 import re
 import unicodedata
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style
+from pypinyin.converter import DefaultConverter
+from pypinyin.core import Pinyin
 
 #: The domain's words, so rjieba keeps them whole (it cuts 梁平柚 into 梁平 / 柚 otherwise).
 DOMAIN_WORDS = (
@@ -102,9 +104,27 @@ def _normalise_char(char: str) -> str:
     return folded
 
 
+class _FoldTable(dict):
+    """``str.translate`` table of ``_normalise_char``, filled as characters are met (a code point's
+    folded form never changes, so this is a cache; capped so odd input cannot grow it forever)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _normalise_char(chr(code))
+        if len(self) < 200_000:
+            self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), lower case, Latin accents removed."""
-    return "".join(_normalise_char(c) for c in text or "")
+    """NFKC (full-width → half-width), lower case, Latin accents removed (character by character)."""
+    if not text:
+        return ""
+    if text.isascii():  # ASCII is its own NFKC form and has no accents: only the case changes
+        return text.lower()
+    return text.translate(_FOLD)
 
 
 def normalise_with_map(text: str) -> tuple[str, list[int]]:
@@ -162,7 +182,13 @@ def cut(run: str) -> list[str]:
 
 def cut_for_search(run: str) -> list[str]:
     """The words of a CJK run and the shorter dictionary words inside the long ones."""
-    return [w for w in _segmenter().cut_for_search(run) if w.strip()]
+    return list(_cut_for_search(run))
+
+
+@functools.lru_cache(maxsize=50_000)  # runs are cut at punctuation: short strings
+def _cut_for_search(run: str) -> tuple[str, ...]:
+    # the same run is cut the same way every time: names and sentences repeat across documents
+    return tuple(w for w in _segmenter().cut_for_search(run) if w.strip())
 
 
 def words(text: str) -> list[str]:
@@ -184,11 +210,48 @@ def chars(text: str) -> list[str]:
 # --- pinyin ------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=50_000)
+def _keep(chars: str) -> list[str]:
+    """pypinyin's ``errors``: a character without pinyin stands for itself."""
+    return list(chars)
+
+
+class _CachedConverter(DefaultConverter):
+    """pypinyin's converter, remembering the toneless pinyin of each segment it converts.
+
+    pypinyin cuts a run into segments (its phrase dictionary decides, so a polyphonic character
+    keeps its reading in context: 重庆 is chongqing) and converts each segment on its own; most of
+    the time goes into that conversion, and the same segments (梁平, 合作社, 柚子) recur in every
+    title. The memo only answers calls made exactly as ``syllables_of`` makes them.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._memo: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+    def convert(self, words, style, heteronym, errors, strict, **kwargs):
+        if style != Style.NORMAL or heteronym or errors is not _keep or not strict or kwargs:
+            return super().convert(words, style, heteronym, errors, strict, **kwargs)
+        found = self._memo.get(words)
+        if found is None:
+            found = tuple(tuple(p) for p in super().convert(words, style, heteronym, errors, strict))
+            if len(self._memo) < 200_000:
+                self._memo[words] = found
+        return list(found)
+
+
+_PINYIN = Pinyin(_CachedConverter())
+
+
+def lazy_pinyin(hans: str) -> list[str]:
+    """pypinyin's ``lazy_pinyin`` (toneless, one reading), characters without pinyin kept as they are."""
+    return _PINYIN.lazy_pinyin(hans, style=Style.NORMAL, errors=_keep, strict=True)
+
+
+@functools.lru_cache(maxsize=200_000)
 def syllables_of(run: str) -> tuple[str, ...]:
     """Toneless pinyin of each character of a CJK run (ü written v); non-Han characters pass through."""
-    out = lazy_pinyin(run, errors=lambda s: list(s))
-    return tuple(out if len(out) == len(run) else [lazy_pinyin(c, errors=lambda s: list(s))[0] for c in run])
+    out = lazy_pinyin(run)
+    return tuple(out if len(out) == len(run) else [lazy_pinyin(c)[0] for c in run])
 
 
 def initials_of(run: str) -> list[str]:

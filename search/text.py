@@ -22,6 +22,7 @@ re-exported here; this module builds the documents' token streams and parses que
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ from core.text import (
     CJK_RUN_RE,  # noqa: F401
     DOMAIN_WORDS,  # noqa: F401
     HAN_RE,
-    chars,
+    chars,  # noqa: F401
     code_forms,
     compact,
     cut,
@@ -44,7 +45,7 @@ from core.text import (
     runs,
     split_pinyin,
     syllables_of,
-    words,
+    words,  # noqa: F401
 )
 
 #: A query longer than this is refused (400 in the API): nobody types 10 KB into a search box.
@@ -93,56 +94,103 @@ def pairs(sequence: Iterable[str]) -> list[str]:
 
 
 def char_pairs(text: str) -> list[str]:
-    return [pair for kind, run in runs(text) if kind == "cjk" for pair in pairs(run)]
+    return _pairs_of_runs(runs(text))
+
+
+def _pairs_of_runs(text_runs: list[tuple[str, str]]) -> list[str]:
+    return [pair for kind, run in text_runs if kind == "cjk" for pair in pairs(run)]
+
+
+def _words_of_runs(text_runs: list[tuple[str, str]]) -> list[str]:
+    """``words()`` of a text already split into runs."""
+    tokens: list[str] = []
+    for kind, run in text_runs:
+        if kind == "cjk":
+            tokens.extend(cut_for_search(run))
+        else:
+            tokens.append(run)
+    return tokens
+
+
+def _chars_of_runs(text_runs: list[tuple[str, str]]) -> list[str]:
+    """``chars()`` of a text already split into runs."""
+    tokens: list[str] = []
+    for kind, run in text_runs:
+        if kind == "cjk":
+            tokens.extend(run)
+        else:
+            tokens.append(run)
+    return tokens
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_pinyin(piece: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a word of a title: the same words recur in many titles."""
+    piece_syllables = syllables_of(piece)
+    return "".join(piece_syllables), "".join(s[0] for s in piece_syllables)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _run_pinyin(run: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """``title_pinyin`` of one CJK run (word tokens, syllables, initials, syllable and initial pairs)."""
+    if not HAN_RE.search(run):
+        return (), (), (), (), ()
+    run_syllables = syllables_of(run)
+    initials = tuple(s[0] for s in run_syllables)
+    word_tokens: list[str] = []
+    pieces = [run, *[w for w in cut_for_search(run) if len(w) > 1 and w != run]]
+    for piece in pieces:
+        if len(piece) < 2:
+            continue
+        word_tokens.extend(_word_pinyin(piece))
+    return tuple(word_tokens), run_syllables, initials, tuple(pairs(run_syllables)), tuple(pairs(initials))
 
 
 def title_pinyin(title: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """(word-level tokens, syllables, initials, syllable pairs, initial pairs) of a title."""
-    word_tokens: list[str] = []
-    syllables: list[str] = []
-    initials: list[str] = []
-    syllable_pairs: list[str] = []
-    initial_pairs: list[str] = []
-    for kind, run in runs(title):
-        if kind != "cjk" or not HAN_RE.search(run):
+    return _title_pinyin_of_runs(runs(title))
+
+
+def _title_pinyin_of_runs(title_runs: list[tuple[str, str]]) -> tuple[list[str], ...]:
+    out: tuple[list[str], ...] = ([], [], [], [], [])
+    for kind, run in title_runs:
+        if kind != "cjk":
             continue
-        run_syllables = syllables_of(run)
-        syllables.extend(run_syllables)
-        initials.extend(s[0] for s in run_syllables)
-        syllable_pairs.extend(pairs(run_syllables))
-        initial_pairs.extend(pairs(s[0] for s in run_syllables))
-        pieces = [run, *[w for w in cut_for_search(run) if len(w) > 1 and w != run]]
-        for piece in pieces:
-            if len(piece) < 2:
-                continue
-            piece_syllables = syllables_of(piece)
-            word_tokens.append("".join(piece_syllables))
-            word_tokens.append("".join(s[0] for s in piece_syllables))
-    return word_tokens, syllables, initials, syllable_pairs, initial_pairs
+        for stream, tokens in zip(out, _run_pinyin(run), strict=True):
+            stream.extend(tokens)
+    return out
 
 
 def analyse(title: str, body: str = "", codes: Iterable[str] = (), aliases: Iterable[str] = ()) -> Analysed:
-    """Every token stream a document is indexed with; ``aliases`` (an English name) count as title words."""
+    """Every token stream a document is indexed with; ``aliases`` (an English name) count as title words.
+
+    Each text is normalised and split into runs once; segmentation and pinyin are cached per run
+    and per word (names and sentences recur across thousands of records), so a rebuild pays for
+    each distinct run once. The tokens are exactly those of ``words``, ``chars`` and ``char_pairs``
+    (``test_text.py`` compares them).
+    """
     body = (body or "")[:MAX_BODY_CHARS]
-    titles = [title, *(a for a in aliases if a)]
-    pinyin_tokens, syllables, initials, syllable_pairs, initial_pairs = title_pinyin(title)
+    title_runs = runs(title)
+    titles_runs = [title_runs, *(runs(a) for a in aliases if a)]
+    body_runs = runs(body)
+    pinyin_tokens, syllables, initials, syllable_pairs, initial_pairs = _title_pinyin_of_runs(title_runs)
     code_tokens: list[str] = []
     for code in codes:
         for form in code_forms(code):
             if form not in code_tokens:
                 code_tokens.append(form)
     return Analysed(
-        title_words=" ".join(w for t in titles for w in words(t)),
-        title_chars=" ".join(c for t in titles for c in chars(t)),
-        body_words=" ".join(words(body)),
-        body_chars=" ".join(chars(body)),
+        title_words=" ".join(w for r in titles_runs for w in _words_of_runs(r)),
+        title_chars=" ".join(c for r in titles_runs for c in _chars_of_runs(r)),
+        body_words=" ".join(_words_of_runs(body_runs)),
+        body_chars=" ".join(_chars_of_runs(body_runs)),
         pinyin=" ".join(dict.fromkeys(pinyin_tokens)),
         syllables=" ".join(syllables),
         initials=" ".join(initials),
-        exact=compact(title),
+        exact="".join(run for _, run in title_runs),
         codes=" ".join(code_tokens),
-        title_pairs=" ".join(p for t in titles for p in char_pairs(t)),
-        body_pairs=" ".join(char_pairs(body)),
+        title_pairs=" ".join(p for r in titles_runs for p in _pairs_of_runs(r)),
+        body_pairs=" ".join(_pairs_of_runs(body_runs)),
         syllable_pairs=" ".join(syllable_pairs),
         initial_pairs=" ".join(initial_pairs),
     )

@@ -174,3 +174,24 @@ def test_autocomplete_past_the_limit_ranks_a_bounded_set_and_still_finds_the_gis
         for low, high in found:  # a range holds at most SUGGEST_BOUND // 2 + 1 matches
             assert sum(int(low) <= i <= int(high) for i in ids) <= 3
     assert [s.title for s in bounded.suggest("lpy")][0] == "梁平柚"
+
+
+def test_autocomplete_table_follows_deletes_and_rebuilds(bounded):
+    """Autocomplete's own table (SQLite) holds exactly the indexed documents: a deleted record is
+    no longer suggested, and a rebuild suggests what it suggested before."""
+    from search.documents import iter_documents
+
+    before = [s.title for s in bounded.suggest("lp")]
+    assert "梁平柚" in before
+    gi = next(doc for doc in iter_documents(["gi"]) if doc.title == "梁平柚")
+    bounded.delete("gi", gi.id)
+    assert "梁平柚" not in [s.title for s in bounded.suggest("lp")]
+    assert "梁平柚" not in [s.title for s in bounded.suggest("l")]
+    bounded.rebuild(iter_documents())
+    assert [s.title for s in bounded.suggest("lp")] == before
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_suggest")
+            suggest_rows = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM search_fts")
+            assert suggest_rows == cursor.fetchone()[0] > 0

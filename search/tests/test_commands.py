@@ -77,3 +77,7 @@ def test_bench_search_runs_small(settings):
     text = out.getvalue()
     assert "Relevance set" in text and "wagtail-db" in text and "Indexing rate" in text
     assert "bench_search done" in text
+    # the endpoints beside the bare view, with the machine's load
+    assert "Endpoints beside the bare view" in text and "load " in text
+    for target in ("bare view", "search API", "suggest API"):
+        assert target in text

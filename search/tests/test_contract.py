@@ -172,6 +172,32 @@ def test_suggestions_by_prefix_and_pinyin(engine):
     assert "梁平秘藏柚" not in titles("梁平秘")
 
 
+@pytest.mark.parametrize("prefix", ["l", "z", "y", "lp", "zh", "li"])
+def test_one_and_two_letter_pinyin_prefixes_suggest_titles_spelled_so(engine, prefix):
+    """The first keystrokes of pinyin already suggest records, and only records whose title (its
+    words, their pinyin in full or by initials) or code starts so."""
+    from search.documents import iter_documents
+
+    spelled = set()
+    for doc in iter_documents():
+        streams = (doc.analysed.title_words, doc.analysed.pinyin, doc.analysed.codes)
+        if any(token.startswith(prefix) for stream in streams for token in stream.split()):
+            spelled.add(doc.title)
+    suggested = [s.title for s in engine.suggest(prefix)]
+    assert suggested, prefix
+    assert set(suggested) <= spelled, set(suggested) - spelled
+    assert len(suggested) == min(8, len(spelled))
+
+
+def test_first_letters_suggest_the_gis(engine):
+    def titles(prefix):
+        return [s.title for s in engine.suggest(prefix)]
+
+    assert "梁平柚" in titles("l")
+    assert "梁平柚" in titles("lp")[:3]
+    assert "梁平张鸭子" in titles("z")
+
+
 # --- any query is safe -------------------------------------------------------------------------
 
 NASTY = [

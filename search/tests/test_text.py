@@ -131,3 +131,104 @@ def test_pairs_of_the_per_character_streams():
     assert analysed.title_pairs == "梁平 平柚 张鸭 鸭子"  # no pair across the comma
     assert analysed.syllable_pairs.split()[:2] == ["liangping", "pingyou"]
     assert analysed.initial_pairs.split()[:2] == ["lp", "py"]
+
+
+# --- the analysis caches (issue 15): faster, never different -----------------------------------
+
+
+def _reference_normalise(text: str) -> str:
+    """The definition: each character folded on its own (NFKC, lower case, Latin accents off)."""
+    import unicodedata
+
+    out = []
+    for char in text:
+        folded = unicodedata.normalize("NFKC", char).lower()
+        if folded and ord(folded[0]) < 0x2E80:
+            folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+        out.append(folded)
+    return "".join(out)
+
+
+@given(st.text(max_size=60))
+def test_normalise_folds_each_character_as_the_definition_says(text):
+    from core.text import normalise
+
+    assert normalise(text) == _reference_normalise(text)
+
+
+def test_normalise_of_odd_characters():
+    from core.text import normalise
+
+    for text in ("ＬＩＡＮＧ Café İstanbul ｶﾞ 﨑 Ⅻ ①", "e\u0301", "ABC", "梁平柚Ａ"):
+        assert normalise(text) == _reference_normalise(text)
+
+
+def _reference_analyse(title, body="", codes=(), aliases=()):
+    """``analyse`` as it was before the caches: every stream from ``words``/``chars``/``char_pairs``
+    and pypinyin's own ``lazy_pinyin``, text re-normalised for each."""
+    from pypinyin import lazy_pinyin
+
+    from core.text import HAN_RE, code_forms, compact, cut_for_search, runs
+    from search.text import MAX_BODY_CHARS, Analysed, char_pairs, chars, pairs, words
+
+    def syllables(run):
+        out = lazy_pinyin(run, errors=lambda s: list(s))
+        return out if len(out) == len(run) else [lazy_pinyin(c, errors=lambda s: list(s))[0] for c in run]
+
+    body = (body or "")[:MAX_BODY_CHARS]
+    titles = [title, *(a for a in aliases if a)]
+    tokens, sy, ini, sy_pairs, ini_pairs = [], [], [], [], []
+    for kind, run in runs(title):
+        if kind != "cjk" or not HAN_RE.search(run):
+            continue
+        run_syllables = syllables(run)
+        sy += run_syllables
+        ini += [s[0] for s in run_syllables]
+        sy_pairs += pairs(run_syllables)
+        ini_pairs += pairs(s[0] for s in run_syllables)
+        for piece in [run, *[w for w in cut_for_search(run) if len(w) > 1 and w != run]]:
+            if len(piece) >= 2:
+                piece_syllables = syllables(piece)
+                tokens += ["".join(piece_syllables), "".join(s[0] for s in piece_syllables)]
+    code_tokens = list(dict.fromkeys(f for c in codes for f in code_forms(c)))
+    return Analysed(
+        title_words=" ".join(w for t in titles for w in words(t)),
+        title_chars=" ".join(c for t in titles for c in chars(t)),
+        body_words=" ".join(words(body)),
+        body_chars=" ".join(chars(body)),
+        pinyin=" ".join(dict.fromkeys(tokens)),
+        syllables=" ".join(sy),
+        initials=" ".join(ini),
+        exact=compact(title),
+        codes=" ".join(code_tokens),
+        title_pairs=" ".join(p for t in titles for p in char_pairs(t)),
+        body_pairs=" ".join(char_pairs(body)),
+        syllable_pairs=" ".join(sy_pairs),
+        initial_pairs=" ".join(ini_pairs),
+    )
+
+
+ANALYSED = [
+    (
+        "梁平区礼让镇川西村梁平柚种植专业合作社",
+        "主要从事柚子的种植、加工与销售。重庆银行行长",
+        ["93500155MA9000011Q"],
+        [],
+    ),
+    ("重庆市梁平区都梁米业有限公司", "长长的 行长 乐器 快乐 音乐", ["DB50/T 123—2020"], ["Liangping Rice"]),
+    ("Ｄｅｍｏ Café 한국 〇 ｶﾞ 﨑", "Ⅻ ① İstanbul", [], ["Pomelo"]),
+    ("", "", [], []),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "codes", "aliases"), ANALYSED)
+def test_cached_analysis_gives_the_tokens_of_the_uncached_one(title, body, codes, aliases):
+    expected = _reference_analyse(title, body, codes, aliases)
+    assert analyse(title, body, codes, aliases) == expected
+    # a second time, from the caches (segments, runs and words already met)
+    assert analyse(title, body, codes, aliases) == expected
+
+
+@given(st.text(alphabet="梁平柚子重庆长行乐都合作社区镇村鸭稻米abcXY12 ，。、", max_size=30))
+def test_cached_analysis_matches_the_uncached_one_on_any_text(text):
+    assert analyse(text, text[::-1], [text], [text[:3]]) == _reference_analyse(text, text[::-1], [text], [text[:3]])

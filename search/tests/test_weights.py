@@ -34,8 +34,8 @@ def distinct_weights(monkeypatch) -> dict[str, float]:
 # --- SQLite --------------------------------------------------------------------------------------
 
 
-def bm25_arguments(sql: str) -> list[float]:
-    found = re.search(r"bm25\(search_fts, ([^)]*)\)", sql)
+def bm25_arguments(sql: str, table: str = "search_fts") -> list[float]:
+    found = re.search(rf"bm25\({table}, ([^)]*)\)", sql)
     assert found, sql
     return [float(w) for w in found.group(1).split(", ")]
 
@@ -46,7 +46,10 @@ def test_sqlite_bm25_weights_are_the_table(distinct_weights):
     ranked_sql, _ = dialect.ranked(dialect.expression(parse_query("梁平柚")))
     suggest_sql, _ = dialect.with_exact(dialect.suggest_expression(parse_query("梁平")))
     rank_ids_sql, _ = dialect.rank_ids("x", [1, 2])
-    assert bm25_arguments(ranked_sql) == bm25_arguments(suggest_sql) == bm25_arguments(rank_ids_sql) == expected
+    assert bm25_arguments(ranked_sql) == bm25_arguments(rank_ids_sql) == expected
+    # autocomplete's own table: its title streams, weighted by the same table (exact: 0)
+    expected_suggest = [distinct_weights[column] for column in dialect.suggest_columns] + [0.0]
+    assert bm25_arguments(suggest_sql, "search_suggest") == expected_suggest
 
 
 # --- PostgreSQL (no database needed: the SQL and the vectors it writes) ----------------------------

@@ -11,6 +11,12 @@ recall@5, overall and by kind of query) and times the set's queries; ``--synthet
 generated producers and times indexing and queries again. Cluster engines join when their URL
 is given (or ``SEARCH_TEST_OPENSEARCH_URL`` / ``SEARCH_TEST_ELASTICSEARCH_URL`` is set). Figures
 are printed, never asserted: machines here are shared and noisy.
+
+Side by side with a bare view: the search and suggest API endpoints and the truly bare Django
+view of ``devtools.bare`` (one view, no middleware, no database, a 200-byte body) are served the
+same way, through Django's request handler in this process (the scratch database lives only
+here), in interleaved rounds; p50/p99 of each and the ratio of the medians are printed with the
+machine's load (``os.getloadavg()``) before and after.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import random
 import statistics
 import tempfile
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +35,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.test import Client
 
+from devtools.bare import bare_client
 from gi_registry import services
 from gi_registry.factories import make_credit_code
 from gi_registry.models import GeographicalIndication, Producer, ProductFamily, Standard, Township
@@ -182,6 +191,9 @@ class Command(BaseCommand):
             "--in-place", action="store_true", help="use the current database (tests), not a scratch one"
         )
         parser.add_argument("--json", type=Path, help="also write the figures to this file")
+        parser.add_argument(
+            "--http-rounds", type=int, default=5, help="rounds of the endpoints beside the bare view (0: skip)"
+        )
 
     # --- set-up ----------------------------------------------------------------------------
 
@@ -237,6 +249,9 @@ class Command(BaseCommand):
             self.relevance(engines, baseline, figures, options["rounds"])
             if options["synthetic"]:
                 self.synthetic(engines, baseline, figures, options["synthetic"], options["rounds"])
+            if options["http_rounds"]:
+                # the site's own search service (the embedded engine unless SEARCH_URL names a cluster)
+                figures["endpoints"] = self.endpoints(options["http_rounds"])
         finally:
             for engine in engines:
                 if hasattr(engine, "drop_all"):
@@ -282,19 +297,35 @@ class Command(BaseCommand):
         )
 
     def timed(self, contenders, inputs, rounds, title: str) -> dict:
-        """Each contender on each input, interleaved so noise hits them alike; p50/p95 in ms."""
+        """Each contender on each input, interleaved so noise hits them alike; p50/p95 in ms.
+
+        Beside the wall time, this process's CPU time per call: on a loaded machine it hardly
+        moves, and for SQLite (which runs in this process) it is the whole cost of a search.
+        """
         timings: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = {}
         for _ in range(rounds):
             for text in inputs:
                 for name, call in contenders:
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     call(text)
                     timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
-        self.stdout.write(title)
+                    cpu.setdefault(name, []).append((time.process_time() - started_cpu) * 1000)
+        self.stdout.write(f"{title} load {os.getloadavg()[0]:.2f}")
         out = {}
         for name, values in timings.items():
-            out[name] = {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
-            self.stdout.write(f"    {name:<18} p50 {out[name]['p50']:7.1f}   p95 {out[name]['p95']:7.1f}")
+            out[name] = {
+                "p50": percentile(values, 0.5),
+                "p95": percentile(values, 0.95),
+                "cpu_p50": percentile(cpu[name], 0.5),
+                "cpu_p95": percentile(cpu[name], 0.95),
+                "n": len(values),
+            }
+            f = out[name]
+            self.stdout.write(
+                f"    {name:<18} p50 {f['p50']:7.1f}   p95 {f['p95']:7.1f}   "
+                f"(CPU in this process: p50 {f['cpu_p50']:6.1f}   p95 {f['cpu_p95']:6.1f})"
+            )
         return out
 
     # --- synthetic corpus ------------------------------------------------------------------
@@ -303,16 +334,22 @@ class Command(BaseCommand):
         created = self.seed_producers(count)
         total_docs = sum(source.count() for source in sources().values())
         self.stdout.write(f"\nSynthetic corpus: {created} generated producers, {total_docs} documents in all")
+        # the records are read first, then analysed, so each gets its own rate
         started = time.perf_counter()
-        docs = []
-        for doc in iter_documents():
+        docs = list(iter_documents())
+        reading = time.perf_counter() - started
+        started, started_cpu = time.perf_counter(), time.process_time()
+        for n, doc in enumerate(docs, 1):
             doc.analysed  # noqa: B018 — segmentation and pinyin happen here, timed on their own
-            docs.append(doc)
-            if len(docs) % 5000 == 0:
-                self.stderr.write(f"\ranalysing {len(docs)}/{total_docs}", ending="")
-        analysis = time.perf_counter() - started
+            if n % 5000 == 0:
+                self.stderr.write(f"\ranalysing {n}/{total_docs}", ending="")
+        analysis, analysis_cpu = time.perf_counter() - started, time.process_time() - started_cpu
         self.stderr.write("")
-        rates = {"analysis (segmentation + pinyin)": len(docs) / analysis}
+        rates = {
+            "reading the records": len(docs) / reading,
+            "analysis (segmentation + pinyin)": len(docs) / analysis,
+            "analysis per CPU second": len(docs) / max(analysis_cpu, 1e-9),
+        }
         for engine in engines:
             started = time.perf_counter()
             engine.rebuild(docs, progress=lambda n, name=engine.name: self.stderr.write(f"\r{name}: {n}", ending=""))
@@ -322,7 +359,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             written = baseline.index()
             rates[baseline.name] = written / (time.perf_counter() - started)
-        self.stdout.write("Indexing rate (documents per second):")
+        self.stdout.write(f"Indexing rate (documents per second), load {os.getloadavg()[0]:.2f}:")
         for name, rate in rates.items():
             self.stdout.write(f"    {name:<34} {rate:10.0f}")
         figures["synthetic"] = {
@@ -332,6 +369,42 @@ class Command(BaseCommand):
             "totals": {q: engines[0].search(q).total for q in LATENCY_QUERIES},
             "suggest_latency": self.suggest_latency(engines, rounds),
         }
+
+    def endpoints(self, rounds: int) -> dict:
+        """The search and suggest endpoints beside the bare view, served alike, interleaved; p50/p99."""
+        site, bare = Client(), bare_client()
+        targets: list[tuple[str, Client, str]] = [("bare view", bare, "/")]
+        targets += [("search API", site, "/api/v1/search?q=" + urllib.parse.quote(q)) for q in LATENCY_QUERIES]
+        targets += [
+            ("suggest API", site, "/api/v1/search/suggest?q=" + urllib.parse.quote(p)) for p in SUGGEST_PREFIXES
+        ]
+        for _name, client, path in targets:  # warm-up; every endpoint must answer
+            status = client.get(path).status_code
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}")
+        load_before = os.getloadavg()
+        timings: dict[str, list[float]] = {}
+        timings["bare view"] = []
+        for _ in range(rounds):
+            for name, client, path in targets[1:]:
+                # each request of an endpoint is followed by one of the bare view, so both see the same moments
+                for label, c, p in ((name, client, path), ("bare view", bare, "/")):
+                    started = time.perf_counter()
+                    c.get(p)
+                    timings.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+        load_after = os.getloadavg()
+        bare_p50 = percentile(timings["bare view"], 0.5)
+        self.stdout.write(
+            f"Endpoints beside the bare view (in-process Django handler, {rounds} rounds, interleaved), "
+            f"load {load_before[0]:.2f} → {load_after[0]:.2f} (1-min avg):"
+        )
+        self.stdout.write(f"    {'target':<14}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'p50 x bare':>12}")
+        out: dict = {"load": [load_before[0], load_after[0]]}
+        for name, values in timings.items():
+            p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
+            out[name] = {"p50": p50, "p99": p99, "n": len(values), "ratio": p50 / bare_p50 if bare_p50 else 0.0}
+            self.stdout.write(f"    {name:<14}{len(values):>6}{p50:>9.2f}{p99:>9.2f}{out[name]['ratio']:>12.1f}")
+        return out
 
     def suggest_latency(self, engines, rounds) -> dict:
         """Autocomplete (``suggest``) per engine over the typed prefixes."""

@@ -358,7 +358,7 @@ class EmbeddedEngine(SearchEngine):
         """The ids matching ``prefix`` as autocomplete reads them (tests, benchmarks)."""
         expression = self.dialect.suggest_expression(parse_query(prefix))
         with self.dialect.reading(self.connection, self.using) as cursor:
-            return self._first_suggestions(cursor, self.dialect.ids(expression), limit)
+            return self._first_suggestions(cursor, self.dialect.suggest_ids(expression), limit)
 
     def _first_suggestions(self, cursor, ids: tuple[str, list], limit: int) -> list[int]:
         """Up to ``limit`` ids matching a prefix, reading as few rows as the dialect allows."""
@@ -419,7 +419,7 @@ class EmbeddedEngine(SearchEngine):
         expression = self.dialect.suggest_expression(query)
         if not expression:
             return []
-        ids = self.dialect.ids(expression)
+        ids = self.dialect.suggest_ids(expression)
         matched_sql, matched_params = self.dialect.with_exact(expression)
         column = self.dialect.id_column
         with self.dialect.reading(self.connection, self.using) as cursor:

@@ -369,6 +369,10 @@ class PostgresDialect:
     def exact(self, token: str) -> tuple[str, list]:
         return f"SELECT document_id AS doc_id FROM {self.table} WHERE exact = %s", [token]  # noqa: S608
 
+    def suggest_ids(self, expression: str) -> tuple[str, list]:
+        """Autocomplete reads the same table (its GIN index answers prefixes)."""
+        return self.ids(expression)
+
     def with_exact(self, expression: str) -> tuple[str, list]:
         return (
             f"SELECT document_id AS doc_id, {self.rank} AS score, exact "  # noqa: S608

@@ -42,6 +42,10 @@ class SqliteDialect:
         "initial_pairs",
     )
 
+    #: autocomplete's own table (migration 0006): the streams it matches, prefix indexes 1–8
+    suggest_table = "search_suggest"
+    suggest_columns = ("title_words", "pinyin", "codes", "title_chars", "title_pairs")
+
     @property
     def weights(self) -> tuple[float, ...]:
         """The ``bm25()`` weights, one per column in table order (``boost``, UNINDEXED, last), from
@@ -58,14 +62,24 @@ class SqliteDialect:
             f"INSERT INTO {self.table} (rowid, {', '.join(self.columns)}, boost) VALUES ({placeholders})",  # noqa: S608
             [(doc_id, *(getattr(doc.analysed, c) for c in self.columns), doc.boost) for doc_id, doc in rows],
         )
+        marks = ", ".join(["%s"] * (len(self.suggest_columns) + 2))
+        cursor.executemany(
+            f"INSERT INTO {self.suggest_table} (rowid, {', '.join(self.suggest_columns)}, exact) VALUES ({marks})",  # noqa: S608
+            [
+                (doc_id, *(getattr(doc.analysed, c) for c in self.suggest_columns), doc.analysed.exact)
+                for doc_id, doc in rows
+            ],
+        )
 
     def delete(self, cursor, ids: list[int]) -> None:
         for chunk in batched(ids, 500):
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {self.table} WHERE rowid IN ({marks})", chunk)  # noqa: S608
+            for table in (self.table, self.suggest_table):
+                cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", chunk)  # noqa: S608
 
     def clear(self, cursor) -> None:
-        cursor.execute(f"DELETE FROM {self.table}")  # noqa: S608
+        for table in (self.table, self.suggest_table):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
     # --- matching ---
 
@@ -193,11 +207,20 @@ class SqliteDialect:
     def exact(self, token: str) -> tuple[str, list]:
         return self.ids("{exact} : " + '"' + token.replace('"', '""') + '"')
 
+    def suggest_ids(self, expression: str) -> tuple[str, list]:
+        """SQL selecting the ids of the titles matching an autocomplete expression (``search_suggest``)."""
+        return f"SELECT rowid AS doc_id FROM {self.suggest_table} WHERE {self.suggest_table} MATCH %s", [expression]  # noqa: S608
+
     def with_exact(self, expression: str) -> tuple[str, list]:
-        """SQL selecting (doc_id, score, exact) for suggestions."""
-        weights = ", ".join(str(w) for w in self.weights)
+        """SQL selecting (doc_id, score, exact) for suggestions, from ``search_suggest``.
+
+        ``bm25()`` there weighs the same streams by the same ``FIELD_WEIGHTS``; a row's length is
+        its title's streams only (``search_fts`` counts the body too), which only matters for which
+        of very many matches become candidates: the suggestions' order is ``rank_suggestions``'.
+        """
+        weights = ", ".join(str(field_weight(c)) for c in self.suggest_columns)
         return (
-            f"SELECT rowid AS doc_id, -bm25({self.table}, {weights}) AS score, exact "  # noqa: S608
-            f"FROM {self.table} WHERE {self.table} MATCH %s",
+            f"SELECT rowid AS doc_id, -bm25({self.suggest_table}, {weights}, 0.0) AS score, exact "  # noqa: S608
+            f"FROM {self.suggest_table} WHERE {self.suggest_table} MATCH %s",
             [expression],
         )
