@@ -117,7 +117,9 @@ def events(request):
         url = request.build_absolute_uri(request.path) + "?" + urlencode(sorted(params.lists()), doseq=True)
         response["Link"] = f'<{url}>; rel="next"'
     response["Vary"] = "Authorization"
-    response["Cache-Control"] = "private, no-store" if token else "public, max-age=60"
+    # Never from a shared cache (the site's page cache keys on the URL, not on Authorization, and
+    # a captured event must show at once).
+    response["Cache-Control"] = "private, no-cache"
     return epcis_headers(response)
 
 
@@ -146,5 +148,7 @@ def event(request, event_id: str):
         )
     response = _json(serialise.query_document([found]))
     response["Vary"] = "Authorization"
-    response["Cache-Control"] = "private, no-store" if token else "public, max-age=60"
+    # Never from a shared cache (the site's page cache keys on the URL, not on Authorization, and
+    # a captured event must show at once).
+    response["Cache-Control"] = "private, no-cache"
     return epcis_headers(response)

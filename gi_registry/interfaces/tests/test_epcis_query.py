@@ -514,3 +514,19 @@ def test_record_time_is_the_repositorys(client, public_batch):
     event = captured(public_batch, 1)
     EpcisEvent.objects.filter(pk=event.pk).update(record_time=timezone.make_aware(datetime.datetime(2026, 12, 1, 9)))
     assert _only(get(client))[0]["recordTime"].startswith("2026-12-01T09:00:00")
+
+
+def test_the_site_page_cache_never_serves_a_query(client, public_batch, settings):
+    """The page cache keys on the URL only: an anonymous answer must not be served to a token
+    holder, nor hide an event captured a moment later."""
+    settings.PAGE_CACHE_SECONDS = 300
+    first = captured(public_batch, 1)
+    anonymous = _only(get(client))
+    assert "destinationList" not in anonymous[0]
+    owner = _only(get(client, secret=token_for(public_batch.producer)))
+    assert owner[0]["destinationList"]
+    captured(public_batch, 2)
+    assert [e["eventID"] for e in _only(get(client))] == [
+        first.event_id,
+        "urn:uuid:00000000-0000-4000-8000-000000000002",
+    ]
