@@ -195,6 +195,10 @@ def test_demo_data_is_queryable(client, db, django_capture_on_commit_callbacks):
     assert events, "the demo batches' harvests answer an anonymous query"
     assert {e["action"] for e in events} == {"ADD"}
     assert all("lp:name" in e["readPoint"] for e in events if "readPoint" in e)
+    # the README's example: a demo lot by its URN (the demo batches have no GTIN)
+    lot = query(client, MATCH_anyEPCClass="urn:liangping:lot:93500155MA9000011Q:CX2611-01")
+    assert [e["bizStep"].rsplit("-", 1)[1] for e in lot][:1] == ["commissioning"]
+    assert len(lot) >= 3
 
 
 def test_mirror_document_is_stable(db):
