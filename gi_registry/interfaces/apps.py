@@ -15,3 +15,13 @@ class InterfacesConfig(AppConfig):
         from . import changes
 
         changes.connect()
+        # --- epcis-query: hand-entered trace events answer EPCIS queries (epcis/mirror.py)
+        from django.db.models.signals import post_save, pre_delete
+
+        from gi_registry.trace.models import TraceEvent
+
+        from .epcis import mirror
+
+        post_save.connect(mirror.on_trace_event_saved, sender=TraceEvent, dispatch_uid="epcis_mirror_save")
+        pre_delete.connect(mirror.on_trace_event_deleted, sender=TraceEvent, dispatch_uid="epcis_mirror_delete")
+        # --- end epcis-query

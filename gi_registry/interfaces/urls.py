@@ -9,13 +9,10 @@ app_name = "interfaces"
 
 urlpatterns: list = []
 
-# --- epcis-capture: POST /epcis/capture, GET /epcis/capture[/<id>], POST /epcis/events ---------
-# /epcis/events is one path for two sides: POST is capture's, the other methods go to the query
-# view given to capture_views.register_query_view().
+# --- epcis-capture: POST /epcis/capture, GET /epcis/capture[/<id>] (POST /epcis/events: below) ---
 urlpatterns += [
     path("epcis/capture", capture_views.capture_collection, name="epcis-capture"),
     path("epcis/capture/<uuid:capture_id>", capture_views.capture_job, name="epcis-capture-job"),
-    path("epcis/events", capture_views.events_collection, name="epcis-events-capture"),
 ]
 # ---- feeds: the registry's change feeds (feeds.py) --------------------------------------------
 from . import feeds  # noqa: E402
@@ -28,3 +25,11 @@ urlpatterns += [
     ),
 ]
 # ---- end of feeds -----------------------------------------------------------------------------
+# --- epcis-query: GET /epcis/events (POST there is handed to the capture view), /epcis/events/{eventID}
+from .epcis import query_views  # noqa: E402
+
+urlpatterns += [
+    path("epcis/events", query_views.events, name="epcis_events"),
+    path("epcis/events/<path:event_id>", query_views.event, name="epcis_event"),
+]
+# --- end epcis-query

@@ -274,25 +274,3 @@ def _event_location(event_id: str) -> str:
     from urllib.parse import quote
 
     return "/epcis/events/" + quote(event_id, safe="")
-
-
-_query_view = None
-
-
-def register_query_view(view) -> None:
-    """``GET /epcis/events`` is the query side's (same path, other methods): the URLconf hands
-    that view here, and ``events_collection`` passes every method but POST to it."""
-    global _query_view
-    _query_view = view
-
-
-@csrf_exempt
-def events_collection(request, *args, **kwargs):
-    """``/epcis/events``: POST captures one event; the other methods are the query's."""
-    if request.method == "POST":
-        return capture_event(request)
-    if _query_view is not None:
-        return _query_view(request, *args, **kwargs)
-    if request.method == "OPTIONS":
-        return capture_headers(_options(["POST", "OPTIONS"]))
-    return capture_headers(_method_not_allowed(["POST", "OPTIONS"]))

@@ -1,0 +1,151 @@
+"""``GET /epcis/events`` and ``GET /epcis/events/{eventID}`` of the EPCIS 2.0 REST binding, and
+``OPTIONS`` on both. Thin: ``query`` reads the parameters and finds the events, ``serialise``
+writes them; every answer carries ``GS1-EPCIS-Version`` and ``GS1-CBV-Version``.
+
+``/epcis/events`` is also where a single event is captured (``POST``): that method is handed to
+the capture view named by ``POST_EVENT_VIEW``.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.csrf import csrf_exempt
+
+from .. import problems
+from ..models import ApiToken
+from ..tokens import TokenRefused, authenticate
+from . import query as event_query
+from . import serialise
+from .headers import CBV_VERSION, EPCIS_VERSION, epcis_headers
+
+
+#: The view that captures one event (``POST /epcis/events``), owned by the capture interface.
+def _post_event_view():
+    """``POST /epcis/events`` (one event) is the capture interface's, on the query's path."""
+    from .capture_views import capture_event
+
+    return capture_event
+
+
+def _accepted_language(request) -> str:
+    """The machine's ``Accept-Language`` among the site's languages, else the site's default.
+    (Outside the language prefixes Django's LocaleMiddleware always picks the default.)"""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def in_accepted_language(view):
+    """Problem details in the language the caller asks for (``Accept-Language``)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = _accepted_language(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        return response
+
+    return wrapper
+
+
+def _json(body: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _discovery(allow: str) -> HttpResponse:
+    """``OPTIONS``: what the resource allows and which EPCIS and CBV versions it speaks."""
+    response = HttpResponse(status=204)
+    response["Allow"] = allow
+    response["GS1-EPCIS-Min"] = response["GS1-EPCIS-Max"] = EPCIS_VERSION
+    response["GS1-CBV-Min"] = response["GS1-CBV-Max"] = CBV_VERSION
+    response["GS1-EPC-Format"] = "No_Preference"
+    response["GS1-Extensions"] = f"lp={serialise.lp_namespace()}"
+    return epcis_headers(response)
+
+
+def _not_allowed(allow: str) -> HttpResponse:
+    response = problems.problem(
+        405, problems.IMPLEMENTATION, "Method Not Allowed", _("This resource answers %(allow)s.") % {"allow": allow}
+    )
+    response["Allow"] = allow
+    return epcis_headers(response)
+
+
+def _caller(request):
+    """The calling token with the query scope, or None (anonymous); raises ``TokenRefused``."""
+    return authenticate(request, ApiToken.Scope.QUERY)
+
+
+@csrf_exempt
+@in_accepted_language
+def events(request):
+    """``/epcis/events``: query (GET), capture one event (POST, the capture interface), discovery."""
+    post_view = _post_event_view()
+    allow = "GET, HEAD, POST, OPTIONS" if post_view else "GET, HEAD, OPTIONS"
+    if request.method == "OPTIONS":
+        return _discovery(allow)
+    if request.method == "POST" and post_view is not None:
+        return post_view(request)
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed(allow)
+    try:
+        token = _caller(request)
+        query = event_query.parse(request.GET)
+    except TokenRefused as refused:
+        return epcis_headers(refused.response())
+    except event_query.QueryParameterError as error:
+        return epcis_headers(problems.problem(400, problems.QUERY_PARAMETER, "Bad Request", error.detail))
+    page = event_query.run(query, token)
+    response = _json(serialise.query_document(page.events))
+    if page.next_token:
+        params = request.GET.copy()
+        params["nextPageToken"] = page.next_token
+        url = request.build_absolute_uri(request.path) + "?" + urlencode(sorted(params.lists()), doseq=True)
+        response["Link"] = f'<{url}>; rel="next"'
+    response["Vary"] = "Authorization"
+    # Never from a shared cache (the site's page cache keys on the URL, not on Authorization, and
+    # a captured event must show at once).
+    response["Cache-Control"] = "private, no-cache"
+    return epcis_headers(response)
+
+
+@csrf_exempt
+@in_accepted_language
+def event(request, event_id: str):
+    """``/epcis/events/{eventID}`` (the ID URL-encoded): that one event, or 404."""
+    allow = "GET, HEAD, OPTIONS"
+    if request.method == "OPTIONS":
+        return _discovery(allow)
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed(allow)
+    try:
+        token = _caller(request)
+    except TokenRefused as refused:
+        return epcis_headers(refused.response())
+    found = event_query.find_event(event_id, token)
+    if found is None:
+        return epcis_headers(
+            problems.problem(
+                404,
+                problems.NO_SUCH_RESOURCE,
+                "Not Found",
+                _("There is no event “%(id)s” you may see.") % {"id": event_id[:200]},
+            )
+        )
+    response = _json(serialise.query_document([found]))
+    response["Vary"] = "Authorization"
+    # Never from a shared cache (the site's page cache keys on the URL, not on Authorization, and
+    # a captured event must show at once).
+    response["Cache-Control"] = "private, no-cache"
+    return epcis_headers(response)
