@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,4 +12,8 @@ class InterfacesConfig(AppConfig):
     verbose_name = _("Open interfaces")
 
     def ready(self) -> None:
-        pass
+        # -- tokens: organisations' and API tokens' permissions for the groups (after the registry's setup)
+        from .setup import on_post_migrate as tokens_post_migrate
+
+        post_migrate.connect(tokens_post_migrate, sender=self, dispatch_uid="interfaces_token_permissions")
+        # -- end tokens

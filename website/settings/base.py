@@ -425,3 +425,11 @@ SPECTACULAR_SETTINGS = {
 # The schema is YAML or JSON by the Accept header, which the page cache's key does not carry.
 PAGE_CACHE_EXCLUDE = [*PAGE_CACHE_EXCLUDE, "/api/v1/schema"]
 # ---- end of the open-data API settings --------------------------------------------------------
+
+# -- interfaces: API tokens (gi_registry/interfaces/tokens.py) --
+# EPCIS requests per API token per window (a fixed window; 0 = no limit), and anonymous (public)
+# EPCIS queries per client address per window; over the limit answers 429 with Retry-After.
+EPCIS_TOKEN_RATE_LIMIT = env.int("EPCIS_TOKEN_RATE_LIMIT", default=600)
+EPCIS_TOKEN_RATE_WINDOW = env.int("EPCIS_TOKEN_RATE_WINDOW", default=60)  # seconds
+EPCIS_PUBLIC_RATE_LIMIT = env.int("EPCIS_PUBLIC_RATE_LIMIT", default=60)
+EPCIS_PUBLIC_RATE_WINDOW = env.int("EPCIS_PUBLIC_RATE_WINDOW", default=60)  # seconds
