@@ -24,7 +24,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.log_actions import log
+from wagtail.log_actions import LogFormatter, log
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from gi_registry.models import Producer
@@ -181,9 +181,19 @@ class OrganisationViewSet(ModelViewSet):
         ]
 
 
+class ProducersChangedFormatter(LogFormatter):
+    """The organisation's history names the producer added or removed."""
+
+    label = gettext_lazy("Producers it records for changed")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        if data.get("added"):
+            return _("Now records for %(producer)s") % {"producer": data["added"]}
+        if data.get("removed"):
+            return _("No longer records for %(producer)s") % {"producer": data["removed"]}
+        return self.label
+
+
 def register_log_actions(actions) -> None:
-    actions.register_action(
-        PRODUCERS_ACTION,
-        gettext_lazy("Producers it records for changed"),
-        gettext_lazy("Producers it records for changed"),
-    )
+    actions.register_action(PRODUCERS_ACTION)(ProducersChangedFormatter)

@@ -331,6 +331,8 @@ def test_officer_adds_an_organisation_and_chooses_its_producers(client, officer,
     assert bad.status_code == 400 and "没有这个生产主体" in bad.content.decode()
     actions = list(ModelLogEntry.objects.for_instance(organisation).values_list("action", flat=True))
     assert actions.count("interfaces.organisation.producers") == 3
+    history = client.get(reverse("interfaces_organisations:history", args=[organisation.pk])).content.decode()
+    assert f"开始为 {A_NAME} 代为记录" in history and f"不再为 {B_NAME} 代为记录" in history
     listing = client.get(reverse("interfaces_organisations:index")).content.decode()
     assert "梁平包装中心" in listing and "1 个生产主体" in listing
     export = client.get(reverse("interfaces_organisations:index") + "?export=csv")
