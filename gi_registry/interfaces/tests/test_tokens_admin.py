@@ -357,3 +357,27 @@ def test_another_producer_sees_only_its_own_token(client, world):
     page = client.get(reverse("api_tokens:index")).content.decode()
     assert B_TOKEN in page and "冷链对接" not in page  # its producer's token, not the organisation's
     assert client.get(reverse("api_tokens:detail", args=[world["org_token"].pk])).status_code == 404
+
+
+def test_groups_get_their_interface_permissions_after_every_migrate(db):
+    from django.contrib.auth.models import Group
+
+    from gi_registry.interfaces.setup import ensure_interface_permissions
+    from gi_registry.setup import BRAND_EDITORS, REGISTRY_OFFICERS
+
+    ensure_interface_permissions()  # again: idempotent
+    ensure_interface_permissions()
+
+    def codenames(group_name):
+        group = Group.objects.get(name=group_name)
+        return set(group.permissions.filter(content_type__app_label="interfaces").values_list("codename", flat=True))
+
+    # (other areas of the app may give more permissions; these are the tokens' and organisations')
+    organisation_perms = {"add_organisation", "change_organisation", "delete_organisation", "view_organisation"}
+    token_perms = {"add_apitoken", "change_apitoken", "view_apitoken"}
+    assert organisation_perms | token_perms <= codenames(REGISTRY_OFFICERS)
+    assert token_perms <= codenames(PRODUCERS)
+    assert not organisation_perms & codenames(PRODUCERS)
+    assert not (organisation_perms | token_perms) & codenames(BRAND_EDITORS)
+    assert not (organisation_perms | token_perms) & codenames(ENFORCEMENT_STAFF)
+    assert Group.objects.filter(name=REGISTRY_OFFICERS).count() == 1
