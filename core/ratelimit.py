@@ -1,4 +1,4 @@
-"""A fixed-window rate limit per client address, kept in the cache (one ``incr`` per request)."""
+"""A fixed-window rate limit per client address (or any key), kept in the cache (one ``incr`` per request)."""
 
 from __future__ import annotations
 
@@ -44,10 +44,17 @@ def hit(request, scope: str, limit: int, window: int) -> RateDecision:
     refuse past ``limit`` (0 = no limit). A cache outage lets requests through."""
     if limit <= 0:
         return RateDecision(True)
+    return hit_key(scope, _client_key(client_address(request)), limit, window)
+
+
+def hit_key(scope: str, who: str, limit: int, window: int) -> RateDecision:
+    """The same fixed window, counted for any key ``who`` (an API token's public key, a client's
+    hashed address): refuse past ``limit`` requests (0 = no limit) in the current window."""
+    if limit <= 0:
+        return RateDecision(True)
     window = max(1, window)
     now = time.time()
     bucket = int(now // window)
-    who = _client_key(client_address(request))
     key = f"{scope}-rl:{who}:{bucket}"
     try:
         try:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,8 @@ class InterfacesConfig(AppConfig):
         post_save.connect(mirror.on_trace_event_saved, sender=TraceEvent, dispatch_uid="epcis_mirror_save")
         pre_delete.connect(mirror.on_trace_event_deleted, sender=TraceEvent, dispatch_uid="epcis_mirror_delete")
         # --- end epcis-query
+        # -- tokens: organisations' and API tokens' permissions for the groups (after the registry's setup)
+        from .setup import on_post_migrate as tokens_post_migrate
+
+        post_migrate.connect(tokens_post_migrate, sender=self, dispatch_uid="interfaces_token_permissions")
+        # -- end tokens

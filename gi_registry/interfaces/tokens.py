@@ -2,13 +2,22 @@
 
 ``authenticate(request, scope)`` returns the token, ``None`` for an anonymous caller (no
 Authorization header: public queries), or raises ``TokenRefused`` (401 unknown, revoked or expired;
-403 outside the token's scopes) which views answer as problem JSON (``TokenRefused.response()``).
+403 outside the token's scopes, 429 past the token's rate limit) which views answer as problem
+JSON (``TokenRefused.response()``).
+
+Rate limits are fixed windows kept in the cache (``core.ratelimit``): ``EPCIS_TOKEN_RATE_LIMIT``
+requests per ``EPCIS_TOKEN_RATE_WINDOW`` seconds per token (counted by its public key), and for
+anonymous public queries ``EPCIS_PUBLIC_RATE_LIMIT`` per ``EPCIS_PUBLIC_RATE_WINDOW`` per client
+address (``check_public_rate_limit``, called by the query views when ``authenticate`` gave None).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import ratelimit
 
 from . import problems
 from .models import ApiToken
@@ -51,9 +60,34 @@ def authenticate(request, scope: str) -> ApiToken | None:
         raise TokenRefused(401, _("This API token is unknown, revoked or expired."))
     if token.organisation_id and not token.organisation.is_active:
         raise TokenRefused(401, _("This API token's organisation is inactive."))
+    decision = ratelimit.hit_key(
+        "epcis-token", token.key, settings.EPCIS_TOKEN_RATE_LIMIT, settings.EPCIS_TOKEN_RATE_WINDOW
+    )
+    if not decision.allowed:
+        raise TokenRefused(
+            429,
+            _("This API token has made too many requests; try again in %(seconds)s seconds.")
+            % {"seconds": decision.retry_after},
+            retry_after=decision.retry_after,
+        )
     if not token.has_scope(scope):
         raise TokenRefused(403, _("This API token may not %(scope)s.") % {"scope": ApiToken.Scope(scope).label})
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def check_public_rate_limit(request) -> None:
+    """Count an anonymous (tokenless) query against its client address's window; raise
+    ``TokenRefused(429)`` with Retry-After past ``EPCIS_PUBLIC_RATE_LIMIT`` (0 = no limit)."""
+    decision = ratelimit.hit(
+        request, "epcis-public", settings.EPCIS_PUBLIC_RATE_LIMIT, settings.EPCIS_PUBLIC_RATE_WINDOW
+    )
+    if not decision.allowed:
+        raise TokenRefused(
+            429,
+            _("Too many queries from your address; try again in %(seconds)s seconds, or use an API token.")
+            % {"seconds": decision.retry_after},
+            retry_after=decision.retry_after,
+        )

@@ -448,3 +448,10 @@ EPCIS_CAPTURE_MAX_BYTES = env.int("EPCIS_CAPTURE_MAX_BYTES", default=64 * 1024 *
 # bumping the content version; the feeds answer conditional requests (ETag, 304) themselves.
 PAGE_CACHE_EXCLUDE = [*PAGE_CACHE_EXCLUDE, "/feeds/"]
 # ---- end of feeds -----------------------------------------------------------------------------
+# -- interfaces: API tokens (gi_registry/interfaces/tokens.py) --
+# EPCIS requests per API token per window (a fixed window; 0 = no limit), and anonymous (public)
+# EPCIS queries per client address per window; over the limit answers 429 with Retry-After.
+EPCIS_TOKEN_RATE_LIMIT = env.int("EPCIS_TOKEN_RATE_LIMIT", default=600)
+EPCIS_TOKEN_RATE_WINDOW = env.int("EPCIS_TOKEN_RATE_WINDOW", default=60)  # seconds
+EPCIS_PUBLIC_RATE_LIMIT = env.int("EPCIS_PUBLIC_RATE_LIMIT", default=60)
+EPCIS_PUBLIC_RATE_WINDOW = env.int("EPCIS_PUBLIC_RATE_WINDOW", default=60)  # seconds
