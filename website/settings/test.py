@@ -40,3 +40,7 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+
+# Anonymous EPCIS queries are rate-limited per address in production; the tests that test the limit
+# set it themselves (the locmem cache lives as long as the test run).
+EPCIS_PUBLIC_RATE_LIMIT = 0

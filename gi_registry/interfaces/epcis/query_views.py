@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .. import problems
 from ..models import ApiToken
-from ..tokens import TokenRefused, authenticate
+from ..tokens import TokenRefused, authenticate, check_public_rate_limit
 from . import query as event_query
 from . import serialise
 from .headers import CBV_VERSION, EPCIS_VERSION, epcis_headers
@@ -83,8 +83,12 @@ def _not_allowed(allow: str) -> HttpResponse:
 
 
 def _caller(request):
-    """The calling token with the query scope, or None (anonymous); raises ``TokenRefused``."""
-    return authenticate(request, ApiToken.Scope.QUERY)
+    """The calling token with the query scope, or None (anonymous, counted against its address's
+    ``EPCIS_PUBLIC_RATE_LIMIT``); raises ``TokenRefused`` (401, 403, 429)."""
+    token = authenticate(request, ApiToken.Scope.QUERY)
+    if token is None:
+        check_public_rate_limit(request)
+    return token
 
 
 @csrf_exempt

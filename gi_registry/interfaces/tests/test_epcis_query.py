@@ -530,3 +530,19 @@ def test_the_site_page_cache_never_serves_a_query(client, public_batch, settings
         first.event_id,
         "urn:uuid:00000000-0000-4000-8000-000000000002",
     ]
+
+
+def test_anonymous_queries_are_rate_limited_per_address_token_holders_by_their_token(client, private_batch, settings):
+    """Past ``EPCIS_PUBLIC_RATE_LIMIT`` an anonymous caller gets 429 with Retry-After as problem
+    JSON; a caller with a query token is counted against its token's own limit instead."""
+    cache.clear()
+    settings.EPCIS_PUBLIC_RATE_LIMIT = 2
+    assert get(client).status_code == 200
+    assert get(client).status_code == 200
+    refused = get(client)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert refused["Content-Type"] == "application/problem+json"
+    secret = token_for(private_batch.producer)
+    assert get(client, secret=secret).status_code == 200
+    cache.clear()
