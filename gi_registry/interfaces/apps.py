@@ -11,4 +11,12 @@ class InterfacesConfig(AppConfig):
     verbose_name = _("Open interfaces")
 
     def ready(self) -> None:
-        pass
+        # webhooks: deliveries for each recorded change; the officers' permissions after migrate
+        from django.db.models.signals import post_migrate
+
+        from .setup import on_post_migrate_webhooks
+        from .signals import change_recorded
+        from .webhooks import on_change_recorded
+
+        change_recorded.connect(on_change_recorded, dispatch_uid="interfaces_webhook_deliveries")
+        post_migrate.connect(on_post_migrate_webhooks, sender=self, dispatch_uid="interfaces_webhook_permissions")

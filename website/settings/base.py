@@ -386,6 +386,14 @@ TASKS = {
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 
+# ---- Webhooks (gi_registry/interfaces/webhooks.py; README "Open interfaces") -------------------
+# Requests to this machine or private networks are refused unless this is on (or DEBUG).
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+WEBHOOK_TIMEOUT = 5  # seconds, to connect and to read
+WEBHOOK_RETRY_DELAYS = [60, 300, 1800, 7200, 43200]  # after attempt 1, 2, …; ±10 % jitter
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=10)  # failed requests in a row
+WEBHOOK_TIMESTAMP_TOLERANCE = 300  # what receivers should accept (documented; our test receiver uses it)
+
 # ---- The open-data API (gi_registry/api.py) on Django REST framework --------------------------
 # Anonymous and read-only: no authentication (so no session or CSRF token for a GET), JSON only
 # (no browsable API), no throttling (the JSON pages are whole-page cached like any public page,
