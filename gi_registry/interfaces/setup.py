@@ -29,6 +29,10 @@ def ensure_webhook_permissions() -> None:
 def on_post_migrate_webhooks(sender, using="default", **kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.db import router
 
+    if not router.allow_migrate_model(using, Permission):
+        return  # the task queue's own database (TASKS_URL)
     create_permissions(apps.get_app_config("interfaces"), verbosity=0, using=using)
     ensure_webhook_permissions()

@@ -386,6 +386,15 @@ TASKS = {
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 
+# TASKS_URL (website/task_database.py): the task queue in a database of its own (a PostgreSQL URL,
+# or a SQLite file); unset, it stays in the site's database (README "Task queue").
+if env("TASKS_URL", default=""):
+    from website.task_database import ALIAS as _TASKS_ALIAS
+    from website.task_database import tasks_database
+
+    DATABASES[_TASKS_ALIAS] = tasks_database(env("TASKS_URL"))
+    DATABASE_ROUTERS = ["website.task_database.TaskQueueRouter"]
+
 # ---- Webhooks (gi_registry/interfaces/webhooks.py; README "Open interfaces") -------------------
 # Requests to this machine or private networks are refused unless this is on (or DEBUG).
 WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from gi_registry.interfaces.models import Delivery, RegistryChange
+from gi_registry.interfaces.models import Delivery, RegistryChange, Subscription
 
 from .webhook_fixtures import record, subscription
 from .webhook_receiver import Receiver, start
@@ -42,27 +42,44 @@ def receiver(settings, queued_tasks):
     server.server_close()
 
 
-class Worker:
-    """The worker process over the test's database (or a file copy of it)."""
+def worker_env(tmp_path: Path, **extra) -> tuple[dict, Path | None]:
+    """The environment of a process over the test's database (or a file copy of it)."""
+    copy = None
+    if connection.vendor == "sqlite":
+        copy = tmp_path / "worker.sqlite3"
+        target = sqlite3.connect(copy)
+        connection.ensure_connection()
+        connection.connection.backup(target)
+        target.close()
+        url = f"sqlite:///{copy}"
+    else:
+        db = connection.settings_dict
+        user, password = quote(db["USER"], safe=""), quote(db["PASSWORD"], safe="")
+        url = f"postgres://{user}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "gi_registry.interfaces.tests.worker_settings",
+        **extra,
+    }
+    return env, copy
 
-    def __init__(self, tmp_path: Path):
-        self.copy: Path | None = None
-        if connection.vendor == "sqlite":
-            self.copy = tmp_path / "worker.sqlite3"
-            target = sqlite3.connect(self.copy)
-            connection.ensure_connection()
-            connection.connection.backup(target)
-            target.close()
-            url = f"sqlite:///{self.copy}"
-        else:
-            db = connection.settings_dict
-            user, password = quote(db["USER"], safe=""), quote(db["PASSWORD"], safe="")
-            url = f"postgres://{user}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "gi_registry.interfaces.tests.worker_settings",
-        }
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+class Worker:
+    """``manage.py db_worker --backend background`` as its own process."""
+
+    def __init__(self, tmp_path: Path, env: dict | None = None, copy: Path | None = None):
+        if env is None:
+            env, copy = worker_env(tmp_path)
+        self.copy = copy
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--backend", "background", "--interval", "0.2"],
             cwd=ROOT,
@@ -136,3 +153,33 @@ def test_the_worker_retries_a_failing_receiver_until_it_succeeds(receiver, tmp_p
     assert [r.answered for r in receiver.received] == [503, 200], output
     assert all(r.verdict == "ok" for r in receiver.received)
     assert worker.delivery(delivery.pk) == ("succeeded", 2)
+
+
+def test_with_tasks_url_the_queue_lives_in_its_own_database(receiver, tmp_path, settings):
+    """``TASKS_URL`` (here a SQLite file) moves the queue out of the site's database: the task is
+    queued there, the worker finds it there and delivers; the site's database holds no task."""
+    settings.TASKS = {"default": settings.TASKS["default"], "background": settings.TASKS["default"]}
+    sub = subscription(receiver.url, is_active=False)  # the change is stored, but nothing queued yet
+    receiver.secret = sub.secret
+    record(RegistryChange.Kind.BATCH_RECALLED)
+    Subscription.objects.filter(pk=sub.pk).update(is_active=True)
+    delivery = Delivery.objects.create(subscription=sub, change=RegistryChange.objects.get())
+
+    queue = tmp_path / "queue.sqlite3"
+    env, copy = worker_env(tmp_path, TASKS_URL=f"sqlite:///{queue}")
+    manage(env, "migrate", "--database", "tasks", "--noinput")
+    manage(env, "shell", "-c", f"from gi_registry.interfaces import webhooks; webhooks.enqueue('{delivery.pk}', 0)")
+    with sqlite3.connect(queue) as db:
+        assert db.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult").fetchone() == (1,)
+
+    worker = Worker(tmp_path, env, copy)
+    try:
+        wait_for(lambda: worker.delivery(delivery.pk)[0] == "succeeded", worker)
+    finally:
+        output = worker.stop()
+    assert [r.verdict for r in receiver.received] == ["ok"], output
+    with sqlite3.connect(queue) as db:
+        assert db.execute("SELECT status FROM django_tasks_database_dbtaskresult").fetchall() == [("SUCCESSFUL",)]
+    if copy is not None:
+        with sqlite3.connect(copy) as db:
+            assert db.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult").fetchone() == (0,)
