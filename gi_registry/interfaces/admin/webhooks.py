@@ -376,12 +376,20 @@ class DeliveryViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = DeliveryInspectView
     form_fields = ["status"]  # never editable (ViewOnlyPolicy); a form class must still exist
-    list_display = ["created_at", "change", "subscription", "status", "attempts", "last_status_code", "next_attempt_at"]
+    list_display = [
+        "created_at",
+        "change_label",
+        "subscription",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+    ]
     list_filter = ["status", "subscription"]
     list_export = ["id", "created_at", "change", "subscription", "status", "attempts", "last_status_code", "last_error"]
     inspect_view_fields = [
         "id",
-        "change",
+        "change_label",
         "subscription",
         "status",
         "attempts",

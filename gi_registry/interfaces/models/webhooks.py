@@ -105,7 +105,7 @@ class Subscription(models.Model):
         ordering = ["organisation__name", "target_url"]
 
     def __str__(self) -> str:
-        return f"{self.organisation} → {self.target_url}"
+        return f"{self.organisation} → {urlsplit(self.target_url).hostname or self.target_url}"
 
     def clean(self):
         valid = set(RegistryChange.Kind.values)
@@ -180,7 +180,12 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.change.kind} → {self.subscription.target_url}"
+        return f"{self.change.get_kind_display()} → {self.subscription.organisation}"
+
+    def change_label(self) -> str:
+        return f"{self.change.get_kind_display()}：{self.change.title}"
+
+    change_label.short_description = _("change")
 
 
 class DeliveryAttempt(models.Model):
