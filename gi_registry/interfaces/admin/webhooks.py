@@ -272,17 +272,6 @@ class SubscriptionViewSet(ModelViewSet):
         ]
 
 
-def subscription_state(self) -> str:
-    if self.is_paused:
-        return _("Paused")
-    return _("Active") if self.is_active else _("Off")
-
-
-subscription_state.short_description = gettext_lazy("State")
-Subscription.state = subscription_state
-Subscription.kind_labels.short_description = gettext_lazy("Kinds of change")
-
-
 # ---- deliveries ------------------------------------------------------------------------------
 
 

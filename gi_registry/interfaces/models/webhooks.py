@@ -127,6 +127,15 @@ class Subscription(models.Model):
         labels = dict(RegistryChange.Kind.choices)
         return "、".join(str(labels.get(kind, kind)) for kind in self.kinds)
 
+    kind_labels.short_description = _("Kinds of change")
+
+    def state(self) -> str:
+        if self.is_paused:
+            return str(_("Paused"))
+        return str(_("Active") if self.is_active else _("Off"))
+
+    state.short_description = _("State")
+
     def rotate_secret(self) -> str:
         self.secret = new_secret()
         self.save(update_fields=["secret"])
