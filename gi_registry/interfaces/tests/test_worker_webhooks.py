@@ -27,7 +27,9 @@ from gi_registry.interfaces.models import Delivery, RegistryChange, Subscription
 from .webhook_fixtures import record, subscription
 from .webhook_receiver import Receiver, start
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# committed data (the worker is another process); serialized_rollback restores the migrated rows
+# (content types, groups, product families) that a transactional test before this one flushed
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(settings.BASE_DIR)
 
