@@ -19,11 +19,13 @@ setup: $(VENV)/.installed
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
+	# with TASKS_URL the task queue has a database of its own (README "Task queue")
+	if [ -n "$$TASKS_URL" ]; then $(BIN)/python manage.py migrate --noinput --database tasks; fi
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py rebuild_search_index
 	$(BIN)/python manage.py send_renewal_reminders --enqueue
 	$(BIN)/python manage.py record_expired_authorisations --enqueue
-	# the task worker (contact mail, large label sheets, the daily renewal reminders) runs beside the server and stops with it
+	# the task worker (contact mail, large label sheets, the daily renewal reminders, webhook deliveries) runs beside the server and stops with it
 	$(BIN)/python manage.py db_worker --backend background & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -131,9 +131,12 @@ def ensure_groups_and_workflow() -> None:
 def on_post_migrate(sender, using="default", **kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.db import router
     from wagtail.models import Page
     from wagtail.snippets.models import create_extra_permissions
 
+    if not router.allow_migrate_model(using, Page):
+        return  # a database without the site's tables (the task queue's own, TASKS_URL)
     # Other apps' permissions (and the snippets' publish/lock ones) are created by their own
     # post_migrate handlers, which may not have run yet; both calls are idempotent.
     for app_config in apps.get_app_configs():

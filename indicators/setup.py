@@ -27,8 +27,11 @@ def grant_officer_permissions(using: str = "default") -> None:
 def on_post_migrate(sender, using="default", **kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.db import router
     from wagtail.snippets.models import create_extra_permissions
 
+    if not router.allow_migrate_model(using, Permission):
+        return  # a database without the site's tables (the task queue's own, TASKS_URL)
     config = apps.get_app_config("indicators")
     create_permissions(config, verbosity=0, using=using)
     create_extra_permissions(config, using=using)  # publish, lock, unlock (drafts and locking)

@@ -31,3 +31,10 @@ class InterfacesConfig(AppConfig):
 
         post_migrate.connect(tokens_post_migrate, sender=self, dispatch_uid="interfaces_token_permissions")
         # -- end tokens
+        # webhooks: deliveries for each recorded change; the officers' permissions after migrate
+        from .setup import on_post_migrate_webhooks
+        from .signals import change_recorded
+        from .webhooks import on_change_recorded
+
+        change_recorded.connect(on_change_recorded, dispatch_uid="interfaces_webhook_deliveries")
+        post_migrate.connect(on_post_migrate_webhooks, sender=self, dispatch_uid="interfaces_webhook_permissions")

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from .admin import organisations, tokens
+from .admin.webhooks import WebhooksViewSetGroup
 
 MENU_ITEMS: list = [organisations.OrganisationViewSet, tokens.TokenViewSet]
 
@@ -30,3 +31,9 @@ def register_token_log_actions(actions):
 
 
 # -- end tokens
+# ---- webhooks (admin/webhooks.py): subscriptions and the delivery log, for registry officers ----
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks_admin():
+    return WebhooksViewSetGroup()

@@ -60,6 +60,10 @@ def ensure_enforcement_group() -> None:
 def on_post_migrate(sender, using="default", **kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.db import router
 
+    if not router.allow_migrate_model(using, Permission):
+        return  # a database without the site's tables (the task queue's own, TASKS_URL)
     create_permissions(apps.get_app_config("protection"), verbosity=0, using=using)
     ensure_enforcement_group()

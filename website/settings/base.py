@@ -398,6 +398,23 @@ TASKS = {
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 
+# TASKS_URL (website/task_database.py): the task queue in a database of its own (a PostgreSQL URL,
+# or a SQLite file); unset, it stays in the site's database (README "Task queue").
+if env("TASKS_URL", default=""):
+    from website.task_database import ALIAS as _TASKS_ALIAS
+    from website.task_database import tasks_database
+
+    DATABASES[_TASKS_ALIAS] = tasks_database(env("TASKS_URL"))
+    DATABASE_ROUTERS = ["website.task_database.TaskQueueRouter"]
+
+# ---- Webhooks (gi_registry/interfaces/webhooks.py; README "Open interfaces") -------------------
+# Requests to this machine or private networks are refused unless this is on (or DEBUG).
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+WEBHOOK_TIMEOUT = 5  # seconds, to connect and to read
+WEBHOOK_RETRY_DELAYS = [60, 300, 1800, 7200, 43200]  # after attempt 1, 2, …; ±10 % jitter
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=10)  # failed requests in a row
+WEBHOOK_TIMESTAMP_TOLERANCE = 300  # what receivers should accept (documented; our test receiver uses it)
+
 # ---- The open-data API (gi_registry/api.py) on Django REST framework --------------------------
 # Anonymous and read-only: no authentication (so no session or CSRF token for a GET), JSON only
 # (no browsable API), no throttling (the JSON pages are whole-page cached like any public page,
