@@ -17,7 +17,13 @@ from website import csp, views
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-ADMIN_TEMPLATES = ("gi_registry/admin/", "gi_registry/trace/admin/", "protection/admin/", "wagtailadmin/")
+ADMIN_TEMPLATES = (
+    "gi_registry/admin/",
+    "gi_registry/trace/admin/",
+    "protection/admin/",
+    "interfaces/admin/",
+    "wagtailadmin/",
+)
 
 
 def directives(response) -> dict[str, list[str]]:

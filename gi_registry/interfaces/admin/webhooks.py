@@ -147,7 +147,12 @@ class SubscriptionActionView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(subscription=self.subscription, message=self.message(), button=self.button_label())
+        context.update(
+            subscription=self.subscription,
+            message=self.message(),
+            button=self.button_label(),
+            cancel_url=reverse("webhook_subscriptions:edit", args=[self.subscription.pk]),
+        )
         return context
 
     def post(self, request, pk):
@@ -344,7 +349,11 @@ class ReplayView(WagtailAdminTemplateMixin, TemplateView):
         message = _("The change is sent again now, with a new timestamp and signature and the same Webhook-Id.")
         if self.delivery.subscription.is_paused:
             message = _("The subscription is paused: resume it first, or the replay is not sent.")
-        context.update(message=message, button=_("Replay"))
+        context.update(
+            message=message,
+            button=_("Replay"),
+            cancel_url=reverse("webhook_deliveries:inspect", args=[self.delivery.pk]),
+        )
         return context
 
     def post(self, request, pk):
