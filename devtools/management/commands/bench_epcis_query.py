@@ -34,10 +34,9 @@ from django.test import Client
 
 from core.progress import ProgressBar
 from gi_registry.factories import AuthorisationFactory
+from gi_registry.interfaces.epcis import query as event_query
+from gi_registry.interfaces.models import EpcisEvent, EpcisEventEpc
 from gi_registry.trace.models import Batch
-
-from ...epcis import query as event_query
-from ...models import EpcisEvent, EpcisEventEpc
 
 PREFIX = "urn:uuid:bench-q-"
 LOT_PREFIX = "BQ"

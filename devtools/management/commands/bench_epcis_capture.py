@@ -35,14 +35,13 @@ from django.utils import timezone
 
 from core.origin import site_origin
 from core.progress import ProgressBar
+from gi_registry.interfaces.epcis import capture, hashing, validation
+from gi_registry.interfaces.models import ApiToken, CaptureJob, EpcisEvent
 from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Township
 from gi_registry.trace import signing
 from gi_registry.trace.gtin import gtin_check_digit
 from gi_registry.trace.issuance import new_serials
 from gi_registry.trace.models import Batch, TraceCode
-
-from ...epcis import capture, hashing, validation
-from ...models import ApiToken, CaptureJob, EpcisEvent
 
 BENCH_SLUG = "bench-epcis-capture-gi"
 BENCH_CREDIT_CODE = "93500155MA5BENCH1X"  # not a real code; unique to this benchmark
