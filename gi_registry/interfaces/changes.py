@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from wagtail.signals import published, unpublished
 
+from core import daily
 from gi_registry.models import Authorisation, GeographicalIndication, Standard
 from gi_registry.trace.models import Batch
 from gi_registry.trace.signals import batch_withdrawn
@@ -332,44 +333,17 @@ DAILY_AT = datetime.time(0, 10)
 
 
 def next_daily_run(now: datetime.datetime | None = None) -> datetime.datetime:
-    now = timezone.localtime(now or timezone.now())
-    run = now.replace(hour=DAILY_AT.hour, minute=DAILY_AT.minute, second=0, microsecond=0)
-    if run <= now:
-        run = timezone.make_aware(datetime.datetime.combine(now.date() + datetime.timedelta(days=1), DAILY_AT))
-    return run
+    return daily.next_run(DAILY_AT, now)
 
 
 def waiting_daily_run():
     """The run of ``record_expired_task`` already waiting in the database queue, or None."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    backend = record_expired_task.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return None
-    return (
-        DBTaskResult.objects.filter(
-            task_path=record_expired_task.module_path, status=TaskResultStatus.READY, backend_name=backend.alias
-        )
-        .order_by("run_after")
-        .first()
-    )
+    return daily.waiting_run(record_expired_task)
 
 
 def schedule_daily_run(run_after: datetime.datetime | None = None, *, now: bool = False):
-    """Queue a run of ``record_expired_task`` (at ``run_after``, by default the next ``DAILY_AT``;
-    ``now=True``: at once) unless one is waiting. Returns ``(result, queued)``; ``(None, False)``
-    where the backend cannot wait (the immediate backend of the tests)."""
-    backend = record_expired_task.get_backend()
-    if not backend.supports_defer:
-        return None, False
-    waiting = waiting_daily_run()
-    if waiting is not None:
-        return waiting, False
-    if now:
-        return record_expired_task.enqueue(), True
-    return record_expired_task.using(run_after=run_after or next_daily_run()).enqueue(), True
+    """Queue a run of ``record_expired_task`` (``core.daily.schedule``) unless one is waiting."""
+    return daily.schedule(record_expired_task, DAILY_AT, run_after, now=now)
 
 
 @task(backend="background")

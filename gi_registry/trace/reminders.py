@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from core import daily
 from gi_registry.models import Authorisation
 
 from .models import RenewalReminder
@@ -141,48 +142,18 @@ def send_due(today: datetime.date | None = None, progress: Callable[[int, int], 
 
 def next_daily_run(now: datetime.datetime | None = None) -> datetime.datetime:
     """The first ``DAILY_AT`` (local time) after ``now``."""
-    now = timezone.localtime(now or timezone.now())
-    run = now.replace(hour=DAILY_AT.hour, minute=DAILY_AT.minute, second=0, microsecond=0)
-    if run <= now:
-        tomorrow = now.date() + datetime.timedelta(days=1)
-        run = timezone.make_aware(datetime.datetime.combine(tomorrow, DAILY_AT))
-    return run
+    return daily.next_run(DAILY_AT, now)
 
 
 def waiting_daily_run():
-    """The run of ``send_reminders_task`` already waiting in the database queue, or None (also when
-    the background backend is not the database one: nothing to look at then)."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    backend = send_reminders_task.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return None
-    return (
-        DBTaskResult.objects.filter(
-            task_path=send_reminders_task.module_path, status=TaskResultStatus.READY, backend_name=backend.alias
-        )
-        .order_by("run_after")
-        .first()
-    )
+    """The run of ``send_reminders_task`` already waiting in the database queue, or None."""
+    return daily.waiting_run(send_reminders_task)
 
 
 def schedule_daily_run(run_after: datetime.datetime | None = None, *, now: bool = False):
-    """Put a run of ``send_reminders_task`` in the queue, at ``run_after`` (by default the next
-    ``DAILY_AT``; ``now=True``: as soon as the worker can), unless a run is already waiting.
-
-    Returns ``(result, queued)``: the new or waiting run (None where the backend cannot wait, e.g.
-    the immediate backend of the tests), and whether one was added."""
-    backend = send_reminders_task.get_backend()
-    if not backend.supports_defer:
-        return None, False
-    waiting = waiting_daily_run()
-    if waiting is not None:
-        return waiting, False
-    if now:
-        return send_reminders_task.enqueue(), True
-    return send_reminders_task.using(run_after=run_after or next_daily_run()).enqueue(), True
+    """Put a run of ``send_reminders_task`` in the queue (``core.daily.schedule``: at ``run_after``,
+    by default the next ``DAILY_AT``; ``now=True``: at once) unless one is waiting."""
+    return daily.schedule(send_reminders_task, DAILY_AT, run_after, now=now)
 
 
 @task(backend="background")
