@@ -35,9 +35,10 @@ from django.utils import timezone
 
 from core.origin import site_origin
 from core.progress import ProgressBar
+from devtools.seed import bench_gi_and_producer
 from gi_registry.interfaces.epcis import capture, hashing, validation
 from gi_registry.interfaces.models import ApiToken, CaptureJob, EpcisEvent
-from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Township
+from gi_registry.models import Authorisation, GeographicalIndication, Producer
 from gi_registry.trace import signing
 from gi_registry.trace.gtin import gtin_check_digit
 from gi_registry.trace.issuance import new_serials
@@ -159,25 +160,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def seed(self, event_count: int, batch_count: int):
         today = timezone.localdate()
-        gi = GeographicalIndication.objects.create(
-            name="基准测试梁平柚·EPCIS",
+        gi, producer = bench_gi_and_producer(
+            gi_name="基准测试梁平柚·EPCIS",
             slug=BENCH_SLUG,
-            kind=GeographicalIndication.Kind.AGRICULTURAL,
             registration_number="BENCH-EPCIS",
-            authority="农业农村部",
-            product_family=ProductFamily.objects.get(slug="pomelo"),
-            registration_date=datetime.date(2008, 7, 1),
-            status=GeographicalIndication.Status.REGISTERED,
-            is_demo=True,
-            live=True,
-        )
-        producer = Producer.objects.create(
-            name="基准测试EPCIS柚子专业合作社",
+            producer_name="基准测试EPCIS柚子专业合作社",
             credit_code=BENCH_CREDIT_CODE,
-            kind=Producer.Kind.COOPERATIVE,
-            township=Township.objects.order_by("sort_order").first(),
-            is_demo=True,
-            live=True,
         )
         authorisation = Authorisation.objects.create(
             number="BENCH-EPCIS-1",

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from core.progress import ProgressBar
 from devtools.bare import bare_client
+from devtools.seed import bench_gi_and_producer
 from gi_registry.factories import make_credit_code
 from gi_registry.media_collections import producer_group_name
 from gi_registry.models import (
@@ -39,8 +40,6 @@ from gi_registry.models import (
     GeographicalIndication,
     Producer,
     ProducerCollection,
-    ProductFamily,
-    Township,
 )
 from gi_registry.setup import PRODUCERS, REGISTRY_OFFICERS
 from gi_registry.trace.issuance import new_serials
@@ -117,25 +116,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def seed(self, options):
         today = timezone.localdate()
-        gi = GeographicalIndication.objects.create(
-            name="基准测试梁平柚·工作台",
+        gi, producer = bench_gi_and_producer(
+            gi_name="基准测试梁平柚·工作台",
             slug=BENCH_SLUG,
-            kind=GeographicalIndication.Kind.AGRICULTURAL,
             registration_number="BENCH-WS",
-            authority="农业农村部",
-            product_family=ProductFamily.objects.get(slug="pomelo"),
-            registration_date=datetime.date(2008, 7, 1),
-            status=GeographicalIndication.Status.REGISTERED,
-            is_demo=True,
-            live=True,
-        )
-        producer = Producer.objects.create(
-            name="基准测试工作台柚子专业合作社",
+            producer_name="基准测试工作台柚子专业合作社",
             credit_code=make_credit_code(BENCH_CREDIT_SERIAL, "93"),
-            kind=Producer.Kind.COOPERATIVE,
-            township=Township.objects.order_by("sort_order").first(),
-            is_demo=True,
-            live=True,
         )
         auths = [
             Authorisation.objects.create(

@@ -46,8 +46,9 @@ from django.db.models import Count, Q
 
 from core.progress import ProgressBar
 from devtools.bench import as_dicts, compare_with_options, gunicorn, report
+from devtools.seed import bench_gi_and_producer
 from gi_registry.factories import make_credit_code
-from gi_registry.models import Authorisation, GeographicalIndication, Producer, ProductFamily, Township
+from gi_registry.models import Authorisation, GeographicalIndication, Producer
 from gi_registry.trace import labels
 from gi_registry.trace.issuance import issue_codes
 from gi_registry.trace.models import Batch, Scan, TraceCode, TraceEvent
@@ -208,25 +209,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def seed(self, count: int) -> Batch:
         today = datetime.date.today()
-        gi = GeographicalIndication.objects.create(
-            name="基准测试梁平柚",
+        gi, producer = bench_gi_and_producer(
+            gi_name="基准测试梁平柚",
             slug=BENCH_SLUG,
-            kind=GeographicalIndication.Kind.AGRICULTURAL,
             registration_number="BENCH-AGI",
-            authority="农业农村部",
-            product_family=ProductFamily.objects.get(slug="pomelo"),
-            registration_date=datetime.date(2008, 7, 1),
-            status=GeographicalIndication.Status.REGISTERED,
-            is_demo=True,
-            live=True,
-        )
-        producer = Producer.objects.create(
-            name="基准测试梁平柚专业合作社",
+            producer_name="基准测试梁平柚专业合作社",
             credit_code=make_credit_code(BENCH_CREDIT_SERIAL, "93"),
-            kind=Producer.Kind.COOPERATIVE,
-            township=Township.objects.order_by("sort_order").first(),
-            is_demo=True,
-            live=True,
         )
         authorisation = Authorisation.objects.create(
             number="BENCH-TRACE-AUTH",
