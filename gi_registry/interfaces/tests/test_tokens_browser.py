@@ -3,9 +3,6 @@ copy button, finds it in the listing (without the secret) and revokes it after c
 page fits the phone and is axe clean. An officer's listing at 1280 px too. Screenshots go to the
 screenshot directory."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,15 +12,11 @@ from gi_registry.interfaces.models import ApiToken, Organisation
 from website.tests.test_browser_pages import assert_axe_clean, require_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-SHOTS = Path("/work/shots/i14-tokens")
 
 
 def shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"tokens-{name}.png"
     page.screenshot(path=path, full_page=True)
-    if SHOTS.parent.exists():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
 
 
 def test_producer_creates_copies_and_revokes_a_token_on_a_phone(
