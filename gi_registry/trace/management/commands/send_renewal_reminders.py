@@ -12,38 +12,23 @@ again the same day sends nothing. See ``gi_registry.trace.reminders``.
 
 from __future__ import annotations
 
-import datetime
+from django.core.management.base import CommandError
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from core.daily import DailyTaskCommand
 from core.progress import ProgressBar
 from gi_registry.trace.reminders import DAILY_AT, candidates, schedule_daily_run, send_due
 
 
-class Command(BaseCommand):
+class Command(DailyTaskCommand):
     help = "E-mail renewal reminders 90 and 30 days before an authorisation expires (each once)."
+    label = "renewal reminders"
+    does = "sends them"
+    daily_at = DAILY_AT
 
-    def add_arguments(self, parser):
-        parser.add_argument("--date", help="Act as if today were this day (YYYY-MM-DD); default: today (Beijing time).")
-        parser.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="Queue the daily background run (manage.py db_worker --backend background sends them) "
-            "instead of sending now; nothing is added while a run is already waiting.",
-        )
+    def schedule_run(self, *, now: bool):
+        return schedule_daily_run(now=now)
 
-    def handle(self, *args, date=None, enqueue=False, **options):
-        if enqueue:
-            if date:
-                raise CommandError("--date and --enqueue do not go together: the daily run acts on its own day")
-            self.enqueue()
-            return
-        try:
-            today = datetime.date.fromisoformat(date) if date else None
-        except ValueError as exc:
-            raise CommandError(f"--date: {exc}") from exc
-        today = today or timezone.localdate()
+    def run_day(self, today):
         bar = ProgressBar(self.stderr, candidates(today).count(), "reminders")
         summary = send_due(today, progress=bar)
         self.stdout.write(
@@ -52,23 +37,3 @@ class Command(BaseCommand):
         )
         if summary.failed:
             raise CommandError(f"{summary.failed} reminder(s) could not be sent; they are tried again on the next run")
-
-    def enqueue(self) -> None:
-        result, queued = schedule_daily_run(now=True)
-        if result is None:
-            raise CommandError(
-                "The background task backend runs tasks at once and cannot keep a daily run waiting: "
-                "set TASKS['background'] to the database backend and run manage.py db_worker --backend background"
-            )
-        if queued:
-            self.stdout.write(
-                f"renewal reminders: a run is queued now, then every day at {DAILY_AT:%H:%M} (Beijing time)"
-            )
-        else:
-            # the database queue stores "as soon as possible" as the largest date it can hold
-            run_after = getattr(result, "run_after", None)
-            if run_after is None or run_after.year >= 9999:
-                when = "as soon as the task worker takes it"
-            else:
-                when = f"at {timezone.localtime(run_after):%Y-%m-%d %H:%M}"
-            self.stdout.write(f"renewal reminders: a run is already waiting ({when}); nothing added")
