@@ -193,7 +193,11 @@ class TokenAccessMixin:
     def dispatch(self, request, *args, **kwargs):
         if not (may_use_tokens(request.user) and request.user.has_perm(self.permission)):
             raise PermissionDenied
+        self.load(**kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        """What the view reads once access is granted (nothing here)."""
 
     def get_token(self, pk) -> ApiToken:
         """One of the user's tokens; any other id is not found (404), whether it exists or not."""
@@ -285,17 +289,19 @@ class TokenCreateView(TokenAccessMixin, WagtailAdminTemplateMixin, TemplateView)
         return self.render_to_response(self.get_context_data(token=token, secret=secret))
 
 
-class TokenDetailView(TokenAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class OneTokenMixin(TokenAccessMixin):
+    """A view of one of the user's tokens (``pk``): the access check first, then the token (404
+    for any id that is not one of the user's)."""
+
+    def load(self, *, pk, **kwargs) -> None:
+        self.token = self.get_token(pk)
+
+
+class TokenDetailView(OneTokenMixin, WagtailAdminTemplateMixin, TemplateView):
     """One token: its holder, scopes and dates, and its history (the audit log); never its secret."""
 
     template_name = "interfaces/admin/tokens/detail.html"
     header_icon = "key"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_use_tokens(request.user):
-            raise PermissionDenied
-        self.token = self.get_token(kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         return _("API token %(key)s") % {"key": self.token.key}
@@ -313,18 +319,12 @@ class TokenDetailView(TokenAccessMixin, WagtailAdminTemplateMixin, TemplateView)
         return context
 
 
-class TokenRevokeView(TokenAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class TokenRevokeView(OneTokenMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET: what revoking this token does; POST: revoke it (logged), back to the listing."""
 
     permission = REVOKE_PERMISSION
     template_name = "interfaces/admin/tokens/revoke.html"
     header_icon = "key"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_use_tokens(request.user):
-            raise PermissionDenied
-        self.token = self.get_token(kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         return _("Revoke API token %(key)s") % {"key": self.token.key}
