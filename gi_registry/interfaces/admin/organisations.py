@@ -95,6 +95,18 @@ class OrganisationProducersView(WagtailAdminTemplateMixin, TemplateView):
         )
         return context
 
+    def change_producers(self, producer, change: str) -> None:
+        """Add (``"added"``) or remove (``"removed"``) a producer, written in the organisation's history."""
+        with transaction.atomic():
+            producers = self.organisation.producers
+            (producers.add if change == "added" else producers.remove)(producer)
+            log(
+                instance=self.organisation,
+                action=PRODUCERS_ACTION,
+                user=self.request.user,
+                data={change: producer.name},
+            )
+
     def post(self, request, pk):
         remove = request.POST.get("remove")
         if remove:
@@ -102,14 +114,7 @@ class OrganisationProducersView(WagtailAdminTemplateMixin, TemplateView):
             if producer is None:
                 messages.error(request, _("That producer is not in this organisation's list."))
             else:
-                with transaction.atomic():
-                    self.organisation.producers.remove(producer)
-                    log(
-                        instance=self.organisation,
-                        action=PRODUCERS_ACTION,
-                        user=request.user,
-                        data={"removed": producer.name},
-                    )
+                self.change_producers(producer, "removed")
                 messages.success(
                     request,
                     _("%(organisation)s no longer records for %(producer)s.")
@@ -124,14 +129,7 @@ class OrganisationProducersView(WagtailAdminTemplateMixin, TemplateView):
         if self.organisation.producers.filter(pk=producer.pk).exists():
             messages.info(request, _("%(producer)s is already in the list.") % {"producer": producer.name})
         else:
-            with transaction.atomic():
-                self.organisation.producers.add(producer)
-                log(
-                    instance=self.organisation,
-                    action=PRODUCERS_ACTION,
-                    user=request.user,
-                    data={"added": producer.name},
-                )
+            self.change_producers(producer, "added")
             messages.success(
                 request,
                 _("%(organisation)s now records for %(producer)s.")
