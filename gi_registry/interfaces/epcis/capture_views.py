@@ -9,12 +9,11 @@ types, and every response carries the GS1 version headers (``headers``).
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,7 +21,7 @@ from .. import problems
 from ..models import ApiToken, CaptureJob
 from ..tokens import TokenRefused, authenticate
 from . import capture, validation
-from .headers import capture_headers
+from .headers import capture_headers, in_callers_language
 
 MEDIA_TYPES = ("application/json", "application/ld+json")
 BEHAVIOUR_HEADER = "GS1-Capture-Error-Behaviour"
@@ -168,24 +167,17 @@ def _jobs_of(token: ApiToken):
 def _answer(view):
     """Token refusals and early refusals as problem JSON; the EPCIS headers on every answer."""
 
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
-        # Outside the language prefixes the site's LocaleMiddleware always picks the default
-        # (Chinese); a machine may ask for English with Accept-Language.
-        language = translation.get_language_from_request(request)
-        with translation.override(language):
-            try:
-                response = view(request, *args, **kwargs)
-            except TokenRefused as refused:
-                response = refused.response()
-            except Refusal as refusal:
-                response = refusal.response
-        response["Content-Language"] = language
-        patch_vary_headers(response, ["Accept-Language"])
+        try:
+            response = view(request, *args, **kwargs)
+        except TokenRefused as refused:
+            response = refused.response()
+        except Refusal as refusal:
+            response = refusal.response
         return capture_headers(response)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return csrf_exempt(wrapped)
+    return csrf_exempt(in_callers_language(wrapped))
 
 
 @_answer

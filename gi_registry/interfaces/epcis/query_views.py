@@ -3,19 +3,15 @@
 writes them; every answer carries ``GS1-EPCIS-Version`` and ``GS1-CBV-Version``.
 
 ``/epcis/events`` is also where a single event is captured (``POST``): that method is handed to
-the capture view named by ``POST_EVENT_VIEW``.
+the capture interface's ``capture_event``.
 """
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import problems
@@ -23,40 +19,8 @@ from ..models import ApiToken
 from ..tokens import TokenRefused, authenticate, check_public_rate_limit
 from . import query as event_query
 from . import serialise
-from .headers import CBV_VERSION, EPCIS_VERSION, epcis_headers
-
-
-#: The view that captures one event (``POST /epcis/events``), owned by the capture interface.
-def _post_event_view():
-    """``POST /epcis/events`` (one event) is the capture interface's, on the query's path."""
-    from .capture_views import capture_event
-
-    return capture_event
-
-
-def _accepted_language(request) -> str:
-    """The machine's ``Accept-Language`` among the site's languages, else the site's default.
-    (Outside the language prefixes Django's LocaleMiddleware always picks the default.)"""
-    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return settings.LANGUAGE_CODE
-
-
-def in_accepted_language(view):
-    """Problem details in the language the caller asks for (``Accept-Language``)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        language = _accepted_language(request)
-        with translation.override(language):
-            response = view(request, *args, **kwargs)
-        response["Content-Language"] = language
-        return response
-
-    return wrapper
+from .capture_views import capture_event
+from .headers import CBV_VERSION, EPCIS_VERSION, epcis_headers, in_callers_language
 
 
 def _json(body: dict, status: int = 200) -> JsonResponse:
@@ -92,15 +56,14 @@ def _caller(request):
 
 
 @csrf_exempt
-@in_accepted_language
+@in_callers_language
 def events(request):
     """``/epcis/events``: query (GET), capture one event (POST, the capture interface), discovery."""
-    post_view = _post_event_view()
-    allow = "GET, HEAD, POST, OPTIONS" if post_view else "GET, HEAD, OPTIONS"
+    allow = "GET, HEAD, POST, OPTIONS"
     if request.method == "OPTIONS":
         return _discovery(allow)
-    if request.method == "POST" and post_view is not None:
-        return post_view(request)
+    if request.method == "POST":
+        return capture_event(request)
     if request.method not in ("GET", "HEAD"):
         return _not_allowed(allow)
     try:
@@ -125,7 +88,7 @@ def events(request):
 
 
 @csrf_exempt
-@in_accepted_language
+@in_callers_language
 def event(request, event_id: str):
     """``/epcis/events/{eventID}`` (the ID URL-encoded): that one event, or 404."""
     allow = "GET, HEAD, OPTIONS"
