@@ -26,6 +26,7 @@ one case the page needs. Each gives the same output as the plain Django way, and
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 import time
@@ -38,7 +39,6 @@ from django.db.models.signals import post_init, pre_init
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -83,9 +83,14 @@ def format_date(value, fmt: str) -> str:
     formats used here (``Y-m-d``, ``Y-m-d H:i``), without Django's general date formatter."""
     if value is None:
         return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime(_STRFTIME[fmt])
+    if value.utcoffset() is None:  # naive (USE_TZ off): as it is
+        return value.strftime(_STRFTIME[fmt])
+    return _local_date(value, fmt, timezone.get_current_timezone())
+
+
+@lru_cache(maxsize=1024)  # a code's first scan is shown on every later scan of it
+def _local_date(value, fmt: str, zone) -> str:
+    return value.astimezone(zone).strftime(_STRFTIME[fmt])
 
 
 _STRFTIME = {"Y-m-d": "%Y-%m-%d", "Y-m-d H:i": "%Y-%m-%d %H:%M"}
@@ -121,11 +126,15 @@ def scan_counts(stats, *, suspicious: bool) -> dict[str, str]:
             "This code is registered, but it has been scanned %(counter)s time since %(first)s, from %(origins)s places.",
             "This code is registered, but it has been scanned %(counter)s times since %(first)s, from %(origins)s places.",
             stats.count,
-        ) % {"counter": stats.count, "first": escape(format_date(stats.first_at, "Y-m-d")), "origins": stats.origins}
+        ) % {
+            "counter": stats.count,
+            "first": html.escape(format_date(stats.first_at, "Y-m-d")),
+            "origins": stats.origins,
+        }
         return {"scan_summary": f"<p>{text}</p>", "scan_line": ""}
     line = ngettext("Scanned %(counter)s time", "Scanned %(counter)s times", stats.count) % {"counter": stats.count}
     if stats.first_at:
-        line += f" · {_('first scan')} {escape(format_date(stats.first_at, 'Y-m-d H:i'))}"
+        line += f" · {_('first scan')} {html.escape(format_date(stats.first_at, 'Y-m-d H:i'))}"
     return {"scan_summary": "", "scan_line": f'<p class="verdict-scans">{line}</p>'}
 
 

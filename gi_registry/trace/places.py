@@ -67,6 +67,11 @@ def coarse_place(address: str) -> str:
     """The city (or province, or country) of ``address``; '' when unknown or not public."""
     if not address or not getattr(settings, "TRACE_SCAN_PLACES", True):
         return ""
+    return _place_of_address(address)
+
+
+@lru_cache(maxsize=4096)  # recent clients' places, in memory only (a phone scans box after box)
+def _place_of_address(address: str) -> str:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

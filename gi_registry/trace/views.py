@@ -9,6 +9,7 @@ replacements of Django facilities this path uses for speed are in ``fastpath``.
 
 from __future__ import annotations
 
+import html
 import time
 
 from django.core.cache import cache
@@ -16,7 +17,6 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -126,16 +126,17 @@ def page_frame(request, resolution: resolver.Resolution, host: str | None = None
 
 def render_resolution(request, resolution: resolver.Resolution, *, typed: str = "") -> HttpResponse:
     host = request.get_host()
+    # html.escape is what django.utils.html.escape does, without its lazy-string wrapper: these are str
     values = {
-        "printed": escape(signing.display(resolution.printed)) if resolution.printed else "",
-        "typed": escape(typed[:40]),
-        "lang_url": escape(language_switch(request, resolution.printed)["url"]),
-        "page_url": escape(absolute_url(request.path)),
+        "printed": html.escape(signing.display(resolution.printed)) if resolution.printed else "",
+        "typed": html.escape(typed[:40]),
+        "lang_url": html.escape(language_switch(request, resolution.printed)["url"]),
+        "page_url": html.escape(absolute_url(request.path)),
         **scan_counts(resolution.stats, suspicious=resolution.verdict == resolver.SUSPICIOUS),  # HTML already
     }
     parts = page_frame(request, resolution, host)
-    html = fill_frame(parts, values)
-    response = HttpResponse(html, status=resolution.http_status)
+    page = fill_frame(parts, values)
+    response = HttpResponse(page, status=resolution.http_status)
     response["X-Robots-Tag"] = "noindex"
     return response
 

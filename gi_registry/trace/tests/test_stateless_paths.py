@@ -107,3 +107,54 @@ def test_the_printed_path_is_chinese_whatever_the_browser_asks_and_en_is_english
     assert "Accept-Language" in response["Vary"]
     english_path = client.get(f"/en/t/{code.printed_code}", HTTP_ACCEPT_LANGUAGE="zh-CN", **CRAWLER)
     assert english_path["Content-Language"] == "en"
+
+
+def test_the_stateless_routes_resolve_as_django_does(code):
+    """``StatelessRoutes`` skips the routes a prefix rules out and the nested resolvers' own
+    matches; what it finds is what Django's resolver finds, down to the names and the route."""
+    from django.urls import Resolver404, get_resolver
+
+    from core.stateless import stateless_routes
+
+    def described(match):
+        if match is None:
+            return None
+        return (
+            match.func,
+            match.args,
+            match.kwargs,
+            match.url_name,
+            match.app_names,
+            match.namespaces,
+            match.route,
+            match.captured_kwargs,
+            match.extra_kwargs,
+            match.view_name,
+            match._func_path,
+        )
+
+    def resolved(resolve, path):
+        try:
+            return described(resolve(path))
+        except Resolver404:
+            return None
+
+    tried = [
+        *paths(code)[:-1],
+        "/t/",
+        "/T/",
+        "/en/t/",
+        "/01/",
+        "/api/v1/trace/",
+        "/t/a/b/c",
+        "/en/t/%E6%A2%81",
+        "/01/06901234567892",
+        "/01/not-a-gtin/21/x",
+    ]
+    for path in tried:
+        prefix = next(prefix for prefix in settings.STATELESS_PATH_PREFIXES if path.startswith(prefix))
+        ours = resolved(stateless_routes(settings.ROOT_URLCONF, prefix).resolve, path)
+        assert ours == resolved(get_resolver().resolve, path), path
+        assert ours is not None, path
+    only_trace = stateless_routes(settings.ROOT_URLCONF, "/t/").chains
+    assert not any(str(chain[-1].pattern).startswith("admin/") for chain in only_trace)
