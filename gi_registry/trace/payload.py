@@ -4,6 +4,7 @@ language and host (``details_cache_key``), and the JSON of ``/api/v1/trace/<code
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.utils.translation import get_language
 
 from core.origin import absolute_url
 
+from .fastpath import code_url
 from .models import Batch, ComplianceCertificate
 
 if TYPE_CHECKING:
@@ -74,8 +76,13 @@ def _iso(value) -> str | None:
     if value is None:
         return None
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        return timezone.localtime(value).isoformat(timespec="seconds")
+        return _local_iso(value, timezone.get_current_timezone())
     return value.isoformat()
+
+
+@lru_cache(maxsize=1024)  # a code's first scan is in every later answer about it
+def _local_iso(value, zone) -> str:
+    return value.astimezone(zone).isoformat(timespec="seconds")
 
 
 def batch_payload(batch: Batch, request=None) -> dict:
@@ -184,5 +191,5 @@ def payload(resolution: Resolution, request=None) -> dict:
     if resolution.code is None:
         return data
     data.update(cached_batch_payload(resolution.batch, request))
-    data["page"] = _abs(request, reverse("trace:page", args=[resolution.printed]))
+    data["page"] = _abs(request, code_url("trace:page", resolution.printed))
     return data
