@@ -14,6 +14,7 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.test import TestCase
+from wagtail.models import Page
 
 from brands.models import BrandPage
 from core import memo
@@ -121,6 +122,25 @@ class AnEditShowsAtOnce(TestCase):
         gi.name = "梁平柚（更名测试）"
         gi.save()
         self.assertContains(self.client.get("/pomelo/"), "梁平柚（更名测试）")
+
+    def test_a_suspended_authorisation_leaves_the_gi_page_at_once(self):
+        from gi_registry.models import Authorisation
+
+        authorisation = Authorisation.objects.filter(
+            geographical_indication__slug="liangping-you", status=Authorisation.Status.ACTIVE, live=True
+        ).first()
+        number = authorisation.number
+        self.assertContains(self.client.get("/gi/liangping-you/"), number)
+        authorisation.status = Authorisation.Status.SUSPENDED
+        authorisation.save()
+        self.assertNotContains(self.client.get("/gi/liangping-you/"), number)
+
+    def test_a_new_home_page_text_shows_at_once(self):
+        self.client.get("/")
+        home = Page.objects.get(depth=2, locale__language_code="zh-hans").specific
+        home.intro = "主页的新导语（测试）"
+        home.save_revision().publish()
+        self.assertContains(self.client.get("/"), "主页的新导语（测试）")
 
     def test_a_corrected_figure_shows_at_once_on_the_dashboard(self):
         self.client.get("/indicators/")
