@@ -7,7 +7,10 @@ Rendering a page's body (a StreamField, the dashboard's sixteen charts, a family
 more than everything else of the request, yet it changes only when someone edits or publishes,
 which bumps the content version. So the fragment between the tags is rendered once per content
 version and kept in this process, keyed on its name, the values after it, the language and the
-day (lists of valid authorisations and the like change at midnight, not only on a publish).
+day (lists of valid authorisations and the like change at midnight, not only on a publish). It
+replaces rendering those templates on every request: with the page cache off, a request for the
+dashboard took 29 ms of CPU, a brand page 17, a family page 17, a GI page 15; now 5 to 9 (README,
+"Render time").
 
 Only what depends on nothing else may go inside: no CSRF token, form, query string, current
 path, signed-in user or messages; and nothing inside may set a variable used after the tag (on a
