@@ -8,6 +8,7 @@ are the producers holding a valid registry authorisation for one of the brand's 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -137,11 +138,10 @@ class BrandPage(LocalizedPageMixin, Page):
         """Producers licensed to use the brand: those holding an authorisation valid today for one
         of the brand's public GIs (the registry's rule, ``Authorisation.objects.valid_on``, through
         ``gi_registry.services.valid_authorisations``)."""
-        producer_ids = (
-            services.valid_authorisations()
-            .filter(geographical_indication__in=self.public_gis().values("pk"))
-            .values("producer_id")
-        )
+        gis = self.public_gis()
+        # a preview's page (from a revision) has modelcluster's in-memory list, which has no values("pk")
+        gis = gis.values("pk") if isinstance(gis, QuerySet) else [gi.pk for gi in gis]
+        producer_ids = services.valid_authorisations().filter(geographical_indication__in=gis).values("producer_id")
         return services.public_producers().filter(pk__in=producer_ids).order_by("name")
 
     def get_context(self, request, *args, **kwargs):

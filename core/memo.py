@@ -16,8 +16,9 @@ Values must be plain data (or objects nobody mutates): they are shared between t
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import TypeVar
 
 from django.core.signals import request_finished, request_started
@@ -60,6 +61,8 @@ def content_version() -> int:
 
 def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``'s value for ``key`` under the current content version, computed once."""
+    if getattr(_request, "disabled", False):
+        return compute()
     version = content_version()
     with _lock:
         if _version[0] != version:
@@ -81,3 +84,14 @@ def forget() -> None:
         _entries.clear()
         _version[0] = None
     _request.version = None
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """Within, on this thread, every ``memoized`` value is computed afresh and not kept: the plain
+    render that tests compare the memoised pages with (website/tests/test_render_memo.py)."""
+    _request.disabled = True
+    try:
+        yield
+    finally:
+        _request.disabled = False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from . import services
 from .jsonld import gi_jsonld, producer_jsonld, standard_jsonld
@@ -35,16 +36,18 @@ def gi_detail(request, slug):
     except GeographicalIndication.DoesNotExist as exc:
         raise Http404 from exc
     authorisations = services.with_profile(services.authorised_producers(gi), "producer")
-    shown = list(authorisations[:GI_PAGE_PRODUCERS])
+    shown = SimpleLazyObject(lambda: list(authorisations[:GI_PAGE_PRODUCERS]))
+    # Lazy: the page's body is rendered once per content version ({% memo %}), and only then are
+    # these read; the title, the description and the JSON-LD need the GI alone.
     return render(
         request,
         "gi_registry/gi_detail.html",
         {
             "gi": gi,
             "authorisations": shown,
-            "authorisation_count": authorisations.count(),
-            "genuine_box_producers": producers_with_profile(a.producer for a in shown),
-            "polygon_svg": gi_polygon_svg(gi.protected_area_geojson),
+            "authorisation_count": SimpleLazyObject(authorisations.count),
+            "genuine_box_producers": SimpleLazyObject(lambda: producers_with_profile(a.producer for a in shown)),
+            "polygon_svg": SimpleLazyObject(lambda: gi_polygon_svg(gi.protected_area_geojson)),
             "jsonld": gi_jsonld(gi, request),
         },
     )

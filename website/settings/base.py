@@ -340,6 +340,10 @@ PAGE_CACHE_MODELS = [
     "wagtailcore.PageViewRestriction",  # a page made private leaves every list at once
     "indicators.PlanIndicator",
     "indicators.IndicatorValue",
+    # images and documents: a fragment kept per content version ({% memo %}, core/templatetags/memo_tags.py)
+    # links their renditions and files, which an edit of the image or document replaces
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
 ]
 
 LOGGING = {
