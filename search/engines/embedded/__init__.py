@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ...documents import FACETS, SearchDoc
 from ...models import SearchDocument
@@ -150,10 +151,55 @@ class EmbeddedEngine(SearchEngine):
             self.dialect.write(cursor, pairs)
         return len(pairs)
 
+    def _write_new(self, docs: list[SearchDoc], written: dict[str, int]) -> int:
+        """A rebuild's batch on a dialect that copies rows in (PostgreSQL).
+
+        Documents not yet written (``written``: key → id, filled here) go in by ``COPY`` under ids
+        taken from the sequence; one the rebuild has already written (the source yielded it
+        twice) is written again as an update, like any other change.
+        """
+        again = [d for d in docs if d.key in written]
+        unique = list({doc.key: doc for doc in docs if doc.key not in written}.values())
+        table = SearchDocument._meta.db_table
+        now = timezone.now()
+        with self.connection.cursor() as cursor:
+            pairs = list(zip(self.dialect.new_ids(cursor, table, len(unique)), unique, strict=True))
+            self.dialect.copy(
+                cursor,
+                table,
+                ("id", "doc_type", "object_id", "title", "subtitle", "url", "body", "boost", "indexed_at"),
+                (
+                    (pk, d.type, d.id, d.title[:255], d.subtitle[:255], d.url[:500], d.body, d.boost, now)
+                    for pk, d in pairs
+                ),
+            )
+            self.dialect.copy(
+                cursor,
+                "search_searchfacet",
+                ("document_id", "name", "value"),
+                ((pk, name, value[:150]) for pk, doc in pairs for name, value in doc.facet_pairs()),
+            )
+            self.dialect.write_new(cursor, pairs)
+        written.update((d.key, pk) for pk, d in pairs)
+        return len(pairs) + (self._write(again) if again else 0)
+
     def rebuild(self, docs: Iterable[SearchDoc], progress=None) -> int:
-        """Clear and refill in one transaction: searches see the old index until the new one commits."""
+        """Clear and refill in one transaction: searches see the old index until the new one commits.
+
+        On PostgreSQL the rows are copied in (``COPY``) with the full-text indexes dropped, and the
+        indexes built again at the end (``PostgresDialect.rebuilding``); searches wait for the commit.
+        """
         with transaction.atomic(using=self.using):
-            return super().rebuild(docs, progress)
+            if not hasattr(self.dialect, "rebuilding"):
+                return super().rebuild(docs, progress)
+            self.clear()
+            written, keys = 0, {}  # keys: document key → id
+            with self.connection.cursor() as cursor, self.dialect.rebuilding(cursor):
+                for chunk in batched(docs, 2000):
+                    written += self._write_new(chunk, keys)
+                    if progress:
+                        progress(written)
+            return written
 
     def delete(self, type: str, id: str) -> None:
         with transaction.atomic(using=self.using):

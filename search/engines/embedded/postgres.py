@@ -23,6 +23,12 @@ from ...documents import SearchDoc
 from ...ranking import FIELD_WEIGHTS, POSTGRES_WEIGHTS
 from ...text import Analysed, ParsedQuery, Term, looks_like_code, pairs
 
+#: the highest position a ``tsvector`` holds (PostgreSQL's limit); later tokens are left out
+MAX_POSITION = 16383
+#: ``"<position><weight>"`` for every position and weight, made once: a document has hundreds of
+#: tokens, and formatting each position was most of the time of writing its vector
+POSITION_LABELS = {letter: [f"{i}{letter}" for i in range(MAX_POSITION + 1)] for letter in "ABCD"}
+
 
 class PostgresDialect:
     """PostgreSQL tsvector + GIN. Tokens go in as they are (``::tsvector``), weights by stream."""
@@ -59,20 +65,30 @@ class PostgresDialect:
 
     # --- writing ---
 
+    max_position = MAX_POSITION
+    position_labels = POSITION_LABELS
+
     @classmethod
     def tsvector(cls, analysed: Analysed) -> str:
         positions: dict[str, list[str]] = {}
         position = 1
         for weight, streams in cls.sections():
+            labels = cls.position_labels[weight]
             for stream in streams:
-                for token in getattr(analysed, stream).split():
-                    if position > 16383:
-                        break
-                    token = token.replace("'", "").replace("\\", "")
+                if position > cls.max_position:
+                    break
+                text = getattr(analysed, stream)
+                tokens = text.split()
+                if "'" in text or "\\" in text:
+                    tokens = [t.replace("'", "").replace("\\", "") for t in tokens]
+                # a token emptied by the replacements keeps its position (zip: none past the limit)
+                for token, label in zip(tokens, labels[position : position + len(tokens)], strict=False):
                     if token:
-                        positions.setdefault(token, []).append(f"{position}{weight}")
-                    position += 1
-                position += 10
+                        if token in positions:
+                            positions[token].append(label)
+                        else:
+                            positions[token] = [label]
+                position += len(tokens) + 10
         return " ".join(f"'{token}':{','.join(found[:255])}" for token, found in positions.items())
 
     @classmethod
@@ -117,6 +133,61 @@ class PostgresDialect:
                 for doc_id, doc in rows
             ],
         )
+
+    def copy(self, cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        """Rows into ``table`` with ``COPY … FROM STDIN``: one stream, no statement per row."""
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def write_new(self, cursor, rows: list[tuple[int, SearchDoc]]) -> None:
+        """``write`` for documents that have no row yet (a rebuild), by ``COPY``."""
+        self.copy(
+            cursor,
+            self.table,
+            ("document_id", "tsv", "title_tsv", "exact", "boost"),
+            (
+                (doc_id, self.tsvector(doc.analysed), self.title_lexemes(doc.analysed), doc.analysed.exact, doc.boost)
+                for doc_id, doc in rows
+            ),
+        )
+
+    def new_ids(self, cursor, table: str, count: int) -> list[int]:
+        """``count`` fresh primary keys of ``table`` from its sequence, for rows written by ``COPY``."""
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+        return [pk for (pk,) in cursor.fetchall()]
+
+    #: the indexes a rebuild drops and builds again once the rows are in (``rebuilding``)
+    bulk_indexed_tables = ("search_pgindex",)
+
+    @contextmanager
+    def rebuilding(self, cursor):
+        """Around a rebuild's writes: its GIN indexes dropped, then built again over every row at once.
+
+        Keeping a GIN index up to date row by row was most of the cost of a rebuild (each row adds
+        hundreds of lexemes); building one from all the rows sorts them once. It all happens in the
+        rebuild's transaction: dropping an index locks the table, so searches wait for the rebuild
+        to commit (or fail, which puts the indexes back) instead of seeing a half-written index.
+        The table's statistics are brought up to date afterwards (``first_matches`` relies on the
+        planner's estimates).
+        """
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
+            [list(self.bulk_indexed_tables), "% USING gin %"],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        # the foreign keys of the rows just written are checked now (they are deferred to the
+        # commit, and an index cannot be built on a table with checks pending), then deferred again
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table in self.bulk_indexed_tables:
+            cursor.execute(f"ANALYZE {table}")
 
     def delete(self, cursor, ids: list[int]) -> None:
         cursor.execute(f"DELETE FROM {self.table} WHERE document_id = ANY(%s)", [list(ids)])  # noqa: S608
