@@ -402,14 +402,15 @@ class EmbeddedEngine(SearchEngine):
 
     def _first_suggestions_for(self, prefix: str, limit: int = 1_000_000) -> list[int]:
         """The ids matching ``prefix`` as autocomplete reads them (tests, benchmarks)."""
-        expression = self.dialect.suggest_expression(parse_query(prefix))
+        query = parse_query(prefix)
+        expression = self.dialect.suggest_expression(query)
         with self.dialect.reading(self.connection, self.using) as cursor:
-            return self._first_suggestions(cursor, self.dialect.suggest_ids(expression), limit)
+            return self._first_suggestions(cursor, self.dialect.suggest_ids(expression, query), limit)
 
     def _first_suggestions(self, cursor, ids: tuple[str, list], limit: int) -> list[int]:
         """Up to ``limit`` ids matching a prefix, reading as few rows as the dialect allows."""
-        if hasattr(self.dialect, "first_matches"):
-            return self.dialect.first_matches(cursor, ids, "", [], limit)
+        if hasattr(self.dialect, "first_suggestions"):
+            return self.dialect.first_suggestions(cursor, ids, limit)
         ids_sql, ids_params = ids
         cursor.execute(f"{ids_sql} LIMIT %s", [*ids_params, limit])
         return [doc_id for (doc_id,) in cursor.fetchall()]
@@ -465,12 +466,18 @@ class EmbeddedEngine(SearchEngine):
         expression = self.dialect.suggest_expression(query)
         if not expression:
             return []
-        ids = self.dialect.suggest_ids(expression)
+        ids = self.dialect.suggest_ids(expression, query)
         matched_sql, matched_params = self.dialect.with_exact(expression)
         column = self.dialect.id_column
+        # PostgreSQL ranks the matches it has read by their ids (``suggest_ranked``)
+        by_ids = hasattr(self.dialect, "suggest_ranked")
         with self.dialect.reading(self.connection, self.using) as cursor:
             first = self._first_suggestions(cursor, ids, SUGGEST_RANK_ALL + 1)
-            if len(first) <= SUGGEST_RANK_ALL:  # few enough: rank them all
+            if by_ids and len(first) <= SUGGEST_RANK_ALL:
+                matched_sql, matched_params = self.dialect.suggest_ranked(expression, first) if first else ("", [])
+            if not matched_sql:
+                ids = []
+            elif len(first) <= SUGGEST_RANK_ALL:  # few enough: rank them all
                 cursor.execute(
                     f"SELECT m.doc_id FROM ({matched_sql}) AS m "  # noqa: S608
                     "ORDER BY (substr(m.exact, 1, %s) = %s) DESC, m.score DESC, "
@@ -480,10 +487,8 @@ class EmbeddedEngine(SearchEngine):
                 ids = [row[0] for row in cursor.fetchall()]
             else:  # very many: a bounded set of candidates, ranked here
                 rows = []
-                if hasattr(self.dialect, "first_matches"):  # PostgreSQL: the matches already read
-                    chosen = first[:SUGGEST_BOUND]
-                    marks = ", ".join(["%s"] * len(chosen))
-                    cursor.execute(f"{matched_sql} AND {column} IN ({marks})", [*matched_params, *chosen])
+                if by_ids:  # PostgreSQL: the matches already read (the lowest ids)
+                    cursor.execute(*self.dialect.suggest_ranked(expression, first[:SUGGEST_BOUND]))
                     rows = cursor.fetchall()
                 else:  # SQLite: each run is a range of rowids (FTS5 re-runs the match for each IN value)
                     half = (SUGGEST_BOUND + 1) // 2

@@ -122,6 +122,23 @@ class PostgresDialect:
                 found.update(dict.fromkeys(cls.chains([t for t in tokens if t])))
         return " ".join(f"'{token}'" for token in found)
 
+    #: autocomplete's prefix table (migration 0007): the first 1 to ``suggest_prefix_length``
+    #: characters of each token of the streams a typed prefix is matched in, as plain lexemes
+    suggest_table = "search_pgsuggest"
+    suggest_prefix_length = 8
+    suggest_streams = ("title_words", "pinyin", "codes")
+
+    @classmethod
+    def prefixes(cls, analysed: Analysed) -> str:
+        """The row of ``search_pgsuggest``: every prefix of up to 8 characters of the tokens that
+        ``suggest_expression`` matches a typed prefix in (weight A)."""
+        found: set[str] = set()
+        for stream in cls.suggest_streams:
+            for token in getattr(analysed, stream).split():
+                token = token.replace("'", "").replace("\\", "")
+                found.update(token[:n] for n in range(1, min(len(token), cls.suggest_prefix_length) + 1))
+        return " ".join(f"'{prefix}'" for prefix in sorted(found))
+
     def write(self, cursor, rows: list[tuple[int, SearchDoc]]) -> None:
         cursor.executemany(
             f"INSERT INTO {self.table} (document_id, tsv, title_tsv, exact, boost) "  # noqa: S608
@@ -132,6 +149,11 @@ class PostgresDialect:
                 (doc_id, self.tsvector(doc.analysed), self.title_lexemes(doc.analysed), doc.analysed.exact, doc.boost)
                 for doc_id, doc in rows
             ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {self.suggest_table} (document_id, prefixes) VALUES (%s, %s::tsvector) "  # noqa: S608
+            "ON CONFLICT (document_id) DO UPDATE SET prefixes = EXCLUDED.prefixes",
+            [(doc_id, self.prefixes(doc.analysed)) for doc_id, doc in rows],
         )
 
     def copy(self, cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
@@ -151,6 +173,12 @@ class PostgresDialect:
                 for doc_id, doc in rows
             ),
         )
+        self.copy(
+            cursor,
+            self.suggest_table,
+            ("document_id", "prefixes"),
+            ((doc_id, self.prefixes(doc.analysed)) for doc_id, doc in rows),
+        )
 
     def new_ids(self, cursor, table: str, count: int) -> list[int]:
         """``count`` fresh primary keys of ``table`` from its sequence, for rows written by ``COPY``."""
@@ -158,7 +186,7 @@ class PostgresDialect:
         return [pk for (pk,) in cursor.fetchall()]
 
     #: the indexes a rebuild drops and builds again once the rows are in (``rebuilding``)
-    bulk_indexed_tables = ("search_pgindex",)
+    bulk_indexed_tables = ("search_pgindex", "search_pgsuggest")
 
     @contextmanager
     def rebuilding(self, cursor):
@@ -190,10 +218,12 @@ class PostgresDialect:
             cursor.execute(f"ANALYZE {table}")
 
     def delete(self, cursor, ids: list[int]) -> None:
-        cursor.execute(f"DELETE FROM {self.table} WHERE document_id = ANY(%s)", [list(ids)])  # noqa: S608
+        for table in (self.table, self.suggest_table):
+            cursor.execute(f"DELETE FROM {table} WHERE document_id = ANY(%s)", [list(ids)])  # noqa: S608
 
     def clear(self, cursor) -> None:
-        cursor.execute(f"DELETE FROM {self.table}")  # noqa: S608
+        for table in (self.table, self.suggest_table):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
     # --- matching ---
 
@@ -440,9 +470,49 @@ class PostgresDialect:
     def exact(self, token: str) -> tuple[str, list]:
         return f"SELECT document_id AS doc_id FROM {self.table} WHERE exact = %s", [token]  # noqa: S608
 
-    def suggest_ids(self, expression: str) -> tuple[str, list]:
-        """Autocomplete reads the same table (its GIN index answers prefixes)."""
+    def suggest_prefix(self, query: ParsedQuery | None) -> str:
+        """What was typed, when ``search_pgsuggest`` answers it: one word (not CJK) of at most
+        ``suggest_prefix_length`` characters, which ``suggest_expression`` matches as a prefix of
+        the weight-A tokens; '' otherwise (the GIN index of ``tsv`` answers it)."""
+        if query is None or len(query.terms) != 1 or query.terms[0].kind == "cjk":
+            return ""
+        text = query.terms[0].text.replace("'", "").replace("\\", "")
+        return text if len(text) <= self.suggest_prefix_length else ""
+
+    def suggest_ids(self, expression: str, query: ParsedQuery | None = None) -> tuple[str, list]:
+        """The titles matching an autocomplete expression: a short prefix is one lexeme of
+        ``search_pgsuggest`` (no row to check), anything else is read from ``tsv``'s GIN index."""
+        prefix = self.suggest_prefix(query)
+        if prefix:
+            return (
+                f"SELECT document_id AS doc_id FROM {self.suggest_table} WHERE prefixes @@ CAST(%s AS tsquery)",  # noqa: S608
+                [self.plain([prefix])],
+            )
         return self.ids(expression)
+
+    def first_suggestions(self, cursor, ids: tuple[str, list], limit: int) -> list[int]:
+        """Up to ``limit`` ids of ``suggest_ids``, the lowest first when read from ``search_pgsuggest``
+        (a plain lexeme: the planner's estimate is sound, and no row is checked)."""
+        ids_sql, ids_params = ids
+        if f"FROM {self.suggest_table} " not in ids_sql:
+            return self.first_matches(cursor, ids, "", [], limit)
+        cursor.execute(f"{ids_sql} ORDER BY doc_id LIMIT %s", [*ids_params, limit])
+        return [doc_id for (doc_id,) in cursor.fetchall()]
+
+    def suggest_ranked(self, expression: str, ids: list[int]) -> tuple[str, list]:
+        """(doc_id, score, exact) of the matches of ``expression`` among ``ids``, read by primary key.
+
+        The ids are the matches already found (``first_suggestions``): ranking them where they are
+        keeps the planner from matching a short prefix against the whole index again.
+        """
+        marks = ", ".join(["%s"] * len(ids))
+        rank = self.rank.replace("tsv", "v.tsv")
+        return (
+            f"SELECT v.doc_id, {rank} AS score, v.exact FROM ("  # noqa: S608
+            f"SELECT document_id AS doc_id, tsv || ''::tsvector AS tsv, exact FROM {self.table} "
+            f"WHERE document_id IN ({marks}) OFFSET 0) AS v, CAST(%s AS tsquery) AS q WHERE v.tsv @@ q",
+            [*ids, expression],
+        )
 
     def with_exact(self, expression: str) -> tuple[str, list]:
         return (
