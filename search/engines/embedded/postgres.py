@@ -116,11 +116,19 @@ class PostgresDialect:
         """``title_tsv``: the title's tokens (any stream) and chains, without positions or weights."""
         found: dict[str, None] = {}
         for stream in cls.title_streams():
-            tokens = [t.replace("'", "").replace("\\", "") for t in getattr(analysed, stream).split()]
-            found.update(dict.fromkeys(t for t in tokens if t))
+            tokens = cls.clean_tokens(getattr(analysed, stream))
+            found.update(dict.fromkeys(tokens))
             if stream in cls.chain_streams:
-                found.update(dict.fromkeys(cls.chains([t for t in tokens if t])))
+                found.update(dict.fromkeys(cls.chains(tokens)))
         return " ".join(f"'{token}'" for token in found)
+
+    @staticmethod
+    def clean_tokens(text: str) -> list[str]:
+        """The tokens of a stream without quotes or backslashes (a lexeme's delimiters), none empty."""
+        tokens = text.split()
+        if "'" in text or "\\" in text:
+            tokens = [t for t in (t.replace("'", "").replace("\\", "") for t in tokens) if t]
+        return tokens
 
     #: autocomplete's prefix table (migration 0007): the first 1 to ``suggest_prefix_length``
     #: characters of each token of the streams a typed prefix is matched in, as plain lexemes
@@ -132,11 +140,9 @@ class PostgresDialect:
     def prefixes(cls, analysed: Analysed) -> str:
         """The row of ``search_pgsuggest``: every prefix of up to 8 characters of the tokens that
         ``suggest_expression`` matches a typed prefix in (weight A)."""
-        found: set[str] = set()
-        for stream in cls.suggest_streams:
-            for token in getattr(analysed, stream).split():
-                token = token.replace("'", "").replace("\\", "")
-                found.update(token[:n] for n in range(1, min(len(token), cls.suggest_prefix_length) + 1))
+        longest = cls.suggest_prefix_length
+        tokens = cls.clean_tokens(" ".join(getattr(analysed, stream) for stream in cls.suggest_streams))
+        found = {token[:n] for token in tokens for n in range(1, min(len(token), longest) + 1)}
         return " ".join(f"'{prefix}'" for prefix in sorted(found))
 
     def write(self, cursor, rows: list[tuple[int, SearchDoc]]) -> None:
