@@ -42,8 +42,9 @@ from django.test import Client
 from core.progress import ProgressBar
 from devtools.bare import bare_client
 from gi_registry import services
-from gi_registry.factories import make_credit_code
+from gi_registry.factories import LIANGPING_DIVISION, make_credit_code
 from gi_registry.models import GeographicalIndication, Producer, ProductFamily, Standard, Township
+from gi_registry.validators import credit_code_check_character, org_code_check_character
 from search.documents import iter_documents, sources
 from search.engines.base import SearchEngine
 from search.engines.cluster import ClusterEngine
@@ -127,6 +128,16 @@ SENTENCES = [
     "产品使用梁平区域公共品牌“五子登科·丰味梁平”。",
     "生产过程执行地方标准，建立了质量追溯体系。",
 ]
+
+
+def synthetic_credit_code(n: int, category: str) -> str:
+    """The credit code of the ``n``-th generated producer: ``make_credit_code(100000 + n)`` as before
+    (the first 800,000), then ``MB``… so that a million never meets the demo registry's ``MA9000…``."""
+    if n < 800_000:
+        return make_credit_code(100_000 + n, category)
+    body = f"MB{n - 800_000:06d}"
+    first17 = category + LIANGPING_DIVISION + body + org_code_check_character(body)
+    return first17 + credit_code_check_character(first17)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -460,7 +471,7 @@ class Command(BaseCommand):
                     batch.append(
                         Producer(
                             name=name[:150],
-                            credit_code=make_credit_code(100000 + n, category),
+                            credit_code=synthetic_credit_code(n, category),
                             kind=kind,
                             township=township,
                             address=f"{township.name}{village}村{rng.randint(1, 12)}组",
