@@ -81,3 +81,28 @@ def test_bench_search_runs_small(settings):
     assert "Endpoints beside the bare view" in text and "load " in text
     for target in ("bare view", "search API", "suggest API"):
         assert target in text
+
+
+def test_bench_search_streamed_shows_readable_progress(settings):
+    """``--stream`` (the default past 200,000 documents) rebuilds from the records as they are read;
+    progress goes to stderr one bar per line (a log file stays readable), the summary last on stdout."""
+    from search.engines.embedded import EmbeddedEngine
+
+    settings.SEARCH_URL = ""
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "bench_search",
+        *("--in-place", "--synthetic", "300", "--stream", "--rounds", "1", "--no-wagtail", "--http-rounds", "0"),
+        stdout=out,
+        stderr=err,
+    )
+    lines = err.getvalue().splitlines()
+    engine = EmbeddedEngine()
+    for label in ("seeding producers", "analysing (a sample)", engine.name):
+        bars = [line for line in lines if line.startswith(label + " [")]
+        assert bars, (label, lines)
+        assert "#" * 30 in bars[-1], bars[-1]  # it reached the end
+    assert not any(line.count("[") > 1 for line in lines), lines  # never two bars run together
+    assert f"{engine.name} (reading + analysis + writing)" in out.getvalue()
+    assert engine.count() == SearchDocument.objects.count() > 300
+    assert out.getvalue().rstrip().splitlines()[-1].startswith("bench_search done")

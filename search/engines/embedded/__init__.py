@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ...documents import FACETS, SearchDoc
 from ...models import SearchDocument
@@ -150,10 +151,55 @@ class EmbeddedEngine(SearchEngine):
             self.dialect.write(cursor, pairs)
         return len(pairs)
 
+    def _write_new(self, docs: list[SearchDoc], written: dict[str, int]) -> int:
+        """A rebuild's batch on a dialect that copies rows in (PostgreSQL).
+
+        Documents not yet written (``written``: key → id, filled here) go in by ``COPY`` under ids
+        taken from the sequence; one the rebuild has already written (the source yielded it
+        twice) is written again as an update, like any other change.
+        """
+        again = [d for d in docs if d.key in written]
+        unique = list({doc.key: doc for doc in docs if doc.key not in written}.values())
+        table = SearchDocument._meta.db_table
+        now = timezone.now()
+        with self.connection.cursor() as cursor:
+            pairs = list(zip(self.dialect.new_ids(cursor, table, len(unique)), unique, strict=True))
+            self.dialect.copy(
+                cursor,
+                table,
+                ("id", "doc_type", "object_id", "title", "subtitle", "url", "body", "boost", "indexed_at"),
+                (
+                    (pk, d.type, d.id, d.title[:255], d.subtitle[:255], d.url[:500], d.body, d.boost, now)
+                    for pk, d in pairs
+                ),
+            )
+            self.dialect.copy(
+                cursor,
+                "search_searchfacet",
+                ("document_id", "name", "value"),
+                ((pk, name, value[:150]) for pk, doc in pairs for name, value in doc.facet_pairs()),
+            )
+            self.dialect.write_new(cursor, pairs)
+        written.update((d.key, pk) for pk, d in pairs)
+        return len(pairs) + (self._write(again) if again else 0)
+
     def rebuild(self, docs: Iterable[SearchDoc], progress=None) -> int:
-        """Clear and refill in one transaction: searches see the old index until the new one commits."""
+        """Clear and refill in one transaction: searches see the old index until the new one commits.
+
+        On PostgreSQL the rows are copied in (``COPY``) with the full-text indexes dropped, and the
+        indexes built again at the end (``PostgresDialect.rebuilding``); searches wait for the commit.
+        """
         with transaction.atomic(using=self.using):
-            return super().rebuild(docs, progress)
+            if not hasattr(self.dialect, "rebuilding"):
+                return super().rebuild(docs, progress)
+            self.clear()
+            written, keys = 0, {}  # keys: document key → id
+            with self.connection.cursor() as cursor, self.dialect.rebuilding(cursor):
+                for chunk in batched(docs, 2000):
+                    written += self._write_new(chunk, keys)
+                    if progress:
+                        progress(written)
+            return written
 
     def delete(self, type: str, id: str) -> None:
         with transaction.atomic(using=self.using):
@@ -356,14 +402,15 @@ class EmbeddedEngine(SearchEngine):
 
     def _first_suggestions_for(self, prefix: str, limit: int = 1_000_000) -> list[int]:
         """The ids matching ``prefix`` as autocomplete reads them (tests, benchmarks)."""
-        expression = self.dialect.suggest_expression(parse_query(prefix))
+        query = parse_query(prefix)
+        expression = self.dialect.suggest_expression(query)
         with self.dialect.reading(self.connection, self.using) as cursor:
-            return self._first_suggestions(cursor, self.dialect.suggest_ids(expression), limit)
+            return self._first_suggestions(cursor, self.dialect.suggest_ids(expression, query), limit)
 
     def _first_suggestions(self, cursor, ids: tuple[str, list], limit: int) -> list[int]:
         """Up to ``limit`` ids matching a prefix, reading as few rows as the dialect allows."""
-        if hasattr(self.dialect, "first_matches"):
-            return self.dialect.first_matches(cursor, ids, "", [], limit)
+        if hasattr(self.dialect, "first_suggestions"):
+            return self.dialect.first_suggestions(cursor, ids, limit)
         ids_sql, ids_params = ids
         cursor.execute(f"{ids_sql} LIMIT %s", [*ids_params, limit])
         return [doc_id for (doc_id,) in cursor.fetchall()]
@@ -419,12 +466,18 @@ class EmbeddedEngine(SearchEngine):
         expression = self.dialect.suggest_expression(query)
         if not expression:
             return []
-        ids = self.dialect.suggest_ids(expression)
+        ids = self.dialect.suggest_ids(expression, query)
         matched_sql, matched_params = self.dialect.with_exact(expression)
         column = self.dialect.id_column
+        # PostgreSQL ranks the matches it has read by their ids (``suggest_ranked``)
+        by_ids = hasattr(self.dialect, "suggest_ranked")
         with self.dialect.reading(self.connection, self.using) as cursor:
             first = self._first_suggestions(cursor, ids, SUGGEST_RANK_ALL + 1)
-            if len(first) <= SUGGEST_RANK_ALL:  # few enough: rank them all
+            if by_ids and len(first) <= SUGGEST_RANK_ALL:
+                matched_sql, matched_params = self.dialect.suggest_ranked(expression, first) if first else ("", [])
+            if not matched_sql:
+                ids = []
+            elif len(first) <= SUGGEST_RANK_ALL:  # few enough: rank them all
                 cursor.execute(
                     f"SELECT m.doc_id FROM ({matched_sql}) AS m "  # noqa: S608
                     "ORDER BY (substr(m.exact, 1, %s) = %s) DESC, m.score DESC, "
@@ -434,10 +487,8 @@ class EmbeddedEngine(SearchEngine):
                 ids = [row[0] for row in cursor.fetchall()]
             else:  # very many: a bounded set of candidates, ranked here
                 rows = []
-                if hasattr(self.dialect, "first_matches"):  # PostgreSQL: the matches already read
-                    chosen = first[:SUGGEST_BOUND]
-                    marks = ", ".join(["%s"] * len(chosen))
-                    cursor.execute(f"{matched_sql} AND {column} IN ({marks})", [*matched_params, *chosen])
+                if by_ids:  # PostgreSQL: the matches already read (the lowest ids)
+                    cursor.execute(*self.dialect.suggest_ranked(expression, first[:SUGGEST_BOUND]))
                     rows = cursor.fetchall()
                 else:  # SQLite: each run is a range of rowids (FTS5 re-runs the match for each IN value)
                     half = (SUGGEST_BOUND + 1) // 2

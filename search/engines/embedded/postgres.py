@@ -23,6 +23,12 @@ from ...documents import SearchDoc
 from ...ranking import FIELD_WEIGHTS, POSTGRES_WEIGHTS
 from ...text import Analysed, ParsedQuery, Term, looks_like_code, pairs
 
+#: the highest position a ``tsvector`` holds (PostgreSQL's limit); later tokens are left out
+MAX_POSITION = 16383
+#: ``"<position><weight>"`` for every position and weight, made once: a document has hundreds of
+#: tokens, and formatting each position was most of the time of writing its vector
+POSITION_LABELS = {letter: [f"{i}{letter}" for i in range(MAX_POSITION + 1)] for letter in "ABCD"}
+
 
 class PostgresDialect:
     """PostgreSQL tsvector + GIN. Tokens go in as they are (``::tsvector``), weights by stream."""
@@ -59,20 +65,30 @@ class PostgresDialect:
 
     # --- writing ---
 
+    max_position = MAX_POSITION
+    position_labels = POSITION_LABELS
+
     @classmethod
     def tsvector(cls, analysed: Analysed) -> str:
         positions: dict[str, list[str]] = {}
         position = 1
         for weight, streams in cls.sections():
+            labels = cls.position_labels[weight]
             for stream in streams:
-                for token in getattr(analysed, stream).split():
-                    if position > 16383:
-                        break
-                    token = token.replace("'", "").replace("\\", "")
+                if position > cls.max_position:
+                    break
+                text = getattr(analysed, stream)
+                tokens = text.split()
+                if "'" in text or "\\" in text:
+                    tokens = [t.replace("'", "").replace("\\", "") for t in tokens]
+                # a token emptied by the replacements keeps its position (zip: none past the limit)
+                for token, label in zip(tokens, labels[position : position + len(tokens)], strict=False):
                     if token:
-                        positions.setdefault(token, []).append(f"{position}{weight}")
-                    position += 1
-                position += 10
+                        if token in positions:
+                            positions[token].append(label)
+                        else:
+                            positions[token] = [label]
+                position += len(tokens) + 10
         return " ".join(f"'{token}':{','.join(found[:255])}" for token, found in positions.items())
 
     @classmethod
@@ -100,11 +116,34 @@ class PostgresDialect:
         """``title_tsv``: the title's tokens (any stream) and chains, without positions or weights."""
         found: dict[str, None] = {}
         for stream in cls.title_streams():
-            tokens = [t.replace("'", "").replace("\\", "") for t in getattr(analysed, stream).split()]
-            found.update(dict.fromkeys(t for t in tokens if t))
+            tokens = cls.clean_tokens(getattr(analysed, stream))
+            found.update(dict.fromkeys(tokens))
             if stream in cls.chain_streams:
-                found.update(dict.fromkeys(cls.chains([t for t in tokens if t])))
+                found.update(dict.fromkeys(cls.chains(tokens)))
         return " ".join(f"'{token}'" for token in found)
+
+    @staticmethod
+    def clean_tokens(text: str) -> list[str]:
+        """The tokens of a stream without quotes or backslashes (a lexeme's delimiters), none empty."""
+        tokens = text.split()
+        if "'" in text or "\\" in text:
+            tokens = [t for t in (t.replace("'", "").replace("\\", "") for t in tokens) if t]
+        return tokens
+
+    #: autocomplete's prefix table (migration 0007): the first 1 to ``suggest_prefix_length``
+    #: characters of each token of the streams a typed prefix is matched in, as plain lexemes
+    suggest_table = "search_pgsuggest"
+    suggest_prefix_length = 8
+    suggest_streams = ("title_words", "pinyin", "codes")
+
+    @classmethod
+    def prefixes(cls, analysed: Analysed) -> str:
+        """The row of ``search_pgsuggest``: every prefix of up to 8 characters of the tokens that
+        ``suggest_expression`` matches a typed prefix in (weight A)."""
+        longest = cls.suggest_prefix_length
+        tokens = cls.clean_tokens(" ".join(getattr(analysed, stream) for stream in cls.suggest_streams))
+        found = {token[:n] for token in tokens for n in range(1, min(len(token), longest) + 1)}
+        return " ".join(f"'{prefix}'" for prefix in sorted(found))
 
     def write(self, cursor, rows: list[tuple[int, SearchDoc]]) -> None:
         cursor.executemany(
@@ -117,12 +156,80 @@ class PostgresDialect:
                 for doc_id, doc in rows
             ],
         )
+        cursor.executemany(
+            f"INSERT INTO {self.suggest_table} (document_id, prefixes) VALUES (%s, %s::tsvector) "  # noqa: S608
+            "ON CONFLICT (document_id) DO UPDATE SET prefixes = EXCLUDED.prefixes",
+            [(doc_id, self.prefixes(doc.analysed)) for doc_id, doc in rows],
+        )
+
+    def copy(self, cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        """Rows into ``table`` with ``COPY … FROM STDIN``: one stream, no statement per row."""
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def write_new(self, cursor, rows: list[tuple[int, SearchDoc]]) -> None:
+        """``write`` for documents that have no row yet (a rebuild), by ``COPY``."""
+        self.copy(
+            cursor,
+            self.table,
+            ("document_id", "tsv", "title_tsv", "exact", "boost"),
+            (
+                (doc_id, self.tsvector(doc.analysed), self.title_lexemes(doc.analysed), doc.analysed.exact, doc.boost)
+                for doc_id, doc in rows
+            ),
+        )
+        self.copy(
+            cursor,
+            self.suggest_table,
+            ("document_id", "prefixes"),
+            ((doc_id, self.prefixes(doc.analysed)) for doc_id, doc in rows),
+        )
+
+    def new_ids(self, cursor, table: str, count: int) -> list[int]:
+        """``count`` fresh primary keys of ``table`` from its sequence, for rows written by ``COPY``."""
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+        return [pk for (pk,) in cursor.fetchall()]
+
+    #: the indexes a rebuild drops and builds again once the rows are in (``rebuilding``)
+    bulk_indexed_tables = ("search_pgindex", "search_pgsuggest")
+
+    @contextmanager
+    def rebuilding(self, cursor):
+        """Around a rebuild's writes: its GIN indexes dropped, then built again over every row at once.
+
+        Keeping a GIN index up to date row by row was most of the cost of a rebuild (each row adds
+        hundreds of lexemes); building one from all the rows sorts them once. It all happens in the
+        rebuild's transaction: dropping an index locks the table, so searches wait for the rebuild
+        to commit (or fail, which puts the indexes back) instead of seeing a half-written index.
+        The table's statistics are brought up to date afterwards (``first_matches`` relies on the
+        planner's estimates).
+        """
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
+            [list(self.bulk_indexed_tables), "% USING gin %"],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        # the foreign keys of the rows just written are checked now (they are deferred to the
+        # commit, and an index cannot be built on a table with checks pending), then deferred again
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table in self.bulk_indexed_tables:
+            cursor.execute(f"ANALYZE {table}")
 
     def delete(self, cursor, ids: list[int]) -> None:
-        cursor.execute(f"DELETE FROM {self.table} WHERE document_id = ANY(%s)", [list(ids)])  # noqa: S608
+        for table in (self.table, self.suggest_table):
+            cursor.execute(f"DELETE FROM {table} WHERE document_id = ANY(%s)", [list(ids)])  # noqa: S608
 
     def clear(self, cursor) -> None:
-        cursor.execute(f"DELETE FROM {self.table}")  # noqa: S608
+        for table in (self.table, self.suggest_table):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
     # --- matching ---
 
@@ -369,9 +476,49 @@ class PostgresDialect:
     def exact(self, token: str) -> tuple[str, list]:
         return f"SELECT document_id AS doc_id FROM {self.table} WHERE exact = %s", [token]  # noqa: S608
 
-    def suggest_ids(self, expression: str) -> tuple[str, list]:
-        """Autocomplete reads the same table (its GIN index answers prefixes)."""
+    def suggest_prefix(self, query: ParsedQuery | None) -> str:
+        """What was typed, when ``search_pgsuggest`` answers it: one word (not CJK) of at most
+        ``suggest_prefix_length`` characters, which ``suggest_expression`` matches as a prefix of
+        the weight-A tokens; '' otherwise (the GIN index of ``tsv`` answers it)."""
+        if query is None or len(query.terms) != 1 or query.terms[0].kind == "cjk":
+            return ""
+        text = query.terms[0].text.replace("'", "").replace("\\", "")
+        return text if len(text) <= self.suggest_prefix_length else ""
+
+    def suggest_ids(self, expression: str, query: ParsedQuery | None = None) -> tuple[str, list]:
+        """The titles matching an autocomplete expression: a short prefix is one lexeme of
+        ``search_pgsuggest`` (no row to check), anything else is read from ``tsv``'s GIN index."""
+        prefix = self.suggest_prefix(query)
+        if prefix:
+            return (
+                f"SELECT document_id AS doc_id FROM {self.suggest_table} WHERE prefixes @@ CAST(%s AS tsquery)",  # noqa: S608
+                [self.plain([prefix])],
+            )
         return self.ids(expression)
+
+    def first_suggestions(self, cursor, ids: tuple[str, list], limit: int) -> list[int]:
+        """Up to ``limit`` ids of ``suggest_ids``, the lowest first when read from ``search_pgsuggest``
+        (a plain lexeme: the planner's estimate is sound, and no row is checked)."""
+        ids_sql, ids_params = ids
+        if f"FROM {self.suggest_table} " not in ids_sql:
+            return self.first_matches(cursor, ids, "", [], limit)
+        cursor.execute(f"{ids_sql} ORDER BY doc_id LIMIT %s", [*ids_params, limit])
+        return [doc_id for (doc_id,) in cursor.fetchall()]
+
+    def suggest_ranked(self, expression: str, ids: list[int]) -> tuple[str, list]:
+        """(doc_id, score, exact) of the matches of ``expression`` among ``ids``, read by primary key.
+
+        The ids are the matches already found (``first_suggestions``): ranking them where they are
+        keeps the planner from matching a short prefix against the whole index again.
+        """
+        marks = ", ".join(["%s"] * len(ids))
+        rank = self.rank.replace("tsv", "v.tsv")
+        return (
+            f"SELECT v.doc_id, {rank} AS score, v.exact FROM ("  # noqa: S608
+            f"SELECT document_id AS doc_id, tsv || ''::tsvector AS tsv, exact FROM {self.table} "
+            f"WHERE document_id IN ({marks}) OFFSET 0) AS v, CAST(%s AS tsquery) AS q WHERE v.tsv @@ q",
+            [*ids, expression],
+        )
 
     def with_exact(self, expression: str) -> tuple[str, list]:
         return (

@@ -207,7 +207,7 @@ class SqliteDialect:
     def exact(self, token: str) -> tuple[str, list]:
         return self.ids("{exact} : " + '"' + token.replace('"', '""') + '"')
 
-    def suggest_ids(self, expression: str) -> tuple[str, list]:
+    def suggest_ids(self, expression: str, query: ParsedQuery | None = None) -> tuple[str, list]:
         """SQL selecting the ids of the titles matching an autocomplete expression (``search_suggest``)."""
         return f"SELECT rowid AS doc_id FROM {self.suggest_table} WHERE {self.suggest_table} MATCH %s", [expression]  # noqa: S608
 
