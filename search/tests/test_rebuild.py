@@ -1,6 +1,6 @@
 """A full rebuild of the embedded index writes what indexing one document at a time writes.
 
-On PostgreSQL a rebuild copies its rows in (``COPY``) with the GIN indexes dropped and builds them
+On PostgreSQL a rebuild copies its rows in (``COPY``); a first build (an empty index) drops the GIN indexes and builds them
 again at the end (``PostgresDialect.rebuilding``); updates afterwards go row by row (``write``).
 """
 
@@ -69,3 +69,35 @@ def test_postgres_rebuild_builds_the_gin_indexes_again(embedded):
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_pgindex' AND indexdef LIKE '%gin%'")
         assert sorted(name for (name,) in cursor.fetchall()) == before
     assert {"search_pgindex_tsv", "search_pgindex_title_tsv"} <= set(before)
+
+
+def test_postgres_rebuild_of_a_live_index_keeps_its_indexes_so_searches_never_wait(embedded, indexed_engines):
+    """Dropping an index locks its table until the rebuild commits: only a first build (an empty
+    index) does it; rebuilding an index that holds documents keeps the indexes, and the searches
+    of other connections go on reading the old rows meanwhile."""
+    if not isinstance(embedded.dialect, PostgresDialect):
+        pytest.skip("PostgreSQL only")
+    _, docs = indexed_engines
+    seen = []
+
+    def gin_indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE tablename = 'search_pgindex' AND indexdef LIKE '% USING gin %'"
+            )
+            return cursor.fetchone()[0]
+
+    def watched(documents):
+        for doc in documents:
+            seen.append(gin_indexes())  # inside the rebuild's transaction
+            yield doc
+
+    full = gin_indexes()
+    embedded.rebuild(watched(docs))  # the index holds the documents already
+    assert set(seen) == {full}
+    embedded.clear()
+    seen.clear()
+    embedded.rebuild(watched(docs))  # a first build: the fast way
+    assert set(seen) == {0}
+    assert gin_indexes() == full
+    assert [h.url for h in embedded.search("梁平柚").hits][0] == "/gi/liangping-you/"

@@ -186,15 +186,20 @@ class EmbeddedEngine(SearchEngine):
     def rebuild(self, docs: Iterable[SearchDoc], progress=None) -> int:
         """Clear and refill in one transaction: searches see the old index until the new one commits.
 
-        On PostgreSQL the rows are copied in (``COPY``) with the full-text indexes dropped, and the
-        indexes built again at the end (``PostgresDialect.rebuilding``); searches wait for the commit.
+        On PostgreSQL the rows are copied in (``COPY``). Into an empty index (a first build) they go
+        with the full-text indexes dropped and built again at the end (``PostgresDialect.rebuilding``),
+        searches waiting for the commit; an index that holds documents keeps its indexes, so the
+        site's searches go on reading the old rows while the rebuild writes.
         """
         with transaction.atomic(using=self.using):
             if not hasattr(self.dialect, "rebuilding"):
                 return super().rebuild(docs, progress)
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {self.dialect.table})")  # noqa: S608
+                (live,) = cursor.fetchone()
             self.clear()
             written, keys = 0, {}  # keys: document key → id
-            with self.connection.cursor() as cursor, self.dialect.rebuilding(cursor):
+            with self.connection.cursor() as cursor, self.dialect.rebuilding(cursor, drop_indexes=not live):
                 for chunk in batched(docs, 2000):
                     written += self._write_new(chunk, keys)
                     if progress:

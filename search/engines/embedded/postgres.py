@@ -195,7 +195,7 @@ class PostgresDialect:
     bulk_indexed_tables = ("search_pgindex", "search_pgsuggest")
 
     @contextmanager
-    def rebuilding(self, cursor):
+    def rebuilding(self, cursor, *, drop_indexes: bool = True):
         """Around a rebuild's writes: its GIN indexes dropped, then built again over every row at once.
 
         Keeping a GIN index up to date row by row was most of the cost of a rebuild (each row adds
@@ -204,7 +204,17 @@ class PostgresDialect:
         to commit (or fail, which puts the indexes back) instead of seeing a half-written index.
         The table's statistics are brought up to date afterwards (``first_matches`` relies on the
         planner's estimates).
+
+        ``drop_indexes=False`` keeps the indexes (and the searches of the old rows going on while
+        the new ones are written): a rebuild of an index that already holds documents does that,
+        so a live site's search never waits for a rebuild; the first build of an empty index (a
+        new database, a restore) takes the fast way.
         """
+        if not drop_indexes:
+            yield
+            for table in self.bulk_indexed_tables:
+                cursor.execute(f"ANALYZE {table}")
+            return
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
             [list(self.bulk_indexed_tables), "% USING gin %"],
