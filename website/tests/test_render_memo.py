@@ -47,7 +47,9 @@ def first_difference(expected: str, actual: str) -> str:
     return "one is longer than the other"
 
 
-class MemoisedPagesAreThePlainRender(TestCase):
+class DemoDataTestCase(TestCase):
+    """The demo data (without its demo accounts), and an empty memo around each test."""
+
     @classmethod
     def setUpTestData(cls):
         with mock.patch.dict(os.environ, {"DEMO_USERS": "0"}):
@@ -59,6 +61,8 @@ class MemoisedPagesAreThePlainRender(TestCase):
     def tearDown(self):
         memo.forget()
 
+
+class MemoisedPagesAreThePlainRender(DemoDataTestCase):
     def html(self, path: str) -> str:
         response = self.client.get(path)
         self.assertEqual(response.status_code, 200, path)
@@ -98,18 +102,7 @@ class MemoisedPagesAreThePlainRender(TestCase):
             self.assertEqual(block.call_count, 1)
 
 
-class AnEditShowsAtOnce(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        with mock.patch.dict(os.environ, {"DEMO_USERS": "0"}):
-            call_command("load_demo_data", verbosity=0)
-
-    def setUp(self):
-        memo.forget()
-
-    def tearDown(self):
-        memo.forget()
-
+class AnEditShowsAtOnce(DemoDataTestCase):
     def brand(self) -> BrandPage:
         return BrandPage.objects.get(slug="wuzi-dengke", locale__language_code="zh-hans")
 
