@@ -51,6 +51,8 @@ def test_staff_handle_an_overdue_case_on_desktop_and_phone(live_server, browser,
     assert_axe_clean(desktop)
     desktop.goto(f"{live_server.url}/admin/protection/cases/inspect/{late.pk}/")
     desktop.locator("img[alt='照片 1']").wait_for()
+    # the element is there before its image has arrived (on a loaded machine, well before)
+    desktop.wait_for_function("(img => img && img.complete)(document.querySelector(\"img[alt='照片 1']\"))")
     assert desktop.evaluate("document.querySelector(\"img[alt='照片 1']\").naturalWidth") == 40
     shoot(desktop, screenshot_dir, "case-1280")
     assert_axe_clean(desktop)
