@@ -7,6 +7,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -162,11 +163,15 @@ class ProductFamilyPage(LocalizedPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         slug = self.family.slug
         producers = services.filter_producers(family=slug)
+        # Lazy, like the querysets beside them: the page's body is rendered once per content
+        # version ({% memo %}), and only then are these read.
         context.update(
             gis=services.public_gis().filter(product_family=self.family_id).order_by("name"),
-            brands=localize(brand_services.public_brands().filter(product_families=self.family_id)),
+            brands=SimpleLazyObject(
+                lambda: localize(brand_services.public_brands().filter(product_families=self.family_id))
+            ),
             producers=producers.select_related("township")[:12],
-            producer_count=producers.count(),
+            producer_count=SimpleLazyObject(producers.count),
             standards=services.filter_standards(family=slug),
         )
         return context
