@@ -42,7 +42,7 @@ _PATH_LANGUAGES: dict[str, str | None] = {}
 
 
 def _language_from_path(path: str) -> str | None:
-    segment = path.split("/", 2)[1] if path.count("/") > 1 else path.lstrip("/")
+    segment = path.split("/", 2)[1]  # the paths here start with "/"
     try:
         return _PATH_LANGUAGES[segment]
     except KeyError:
