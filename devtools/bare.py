@@ -24,19 +24,21 @@ urlpatterns = [re_path(r"", bare_view)]
 
 
 class BareHandler(ClientHandler):
-    """Django's test handler with no middleware and this module as the URLconf."""
+    """Django's test handler with no middleware and ``urlconf`` (this module) as the URLconf."""
 
-    def __init__(self):
+    def __init__(self, urlconf: str = __name__):
         super().__init__(enforce_csrf_checks=False)
+        self.urlconf = urlconf
         with override_settings(MIDDLEWARE=[]):
             self.load_middleware()
 
     def get_response(self, request):
-        request.urlconf = __name__
+        request.urlconf = self.urlconf
         return super().get_response(request)
 
 
-def bare_client() -> Client:
+def bare_client(urlconf: str = __name__) -> Client:
+    """A test client on the bare view (or on another bare URLconf, e.g. ``devtools.bare_read``)."""
     client = Client()
-    client.handler = BareHandler()
+    client.handler = BareHandler(urlconf)
     return client

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import socket
 import statistics
@@ -35,6 +36,11 @@ BARE_PATH = "/healthz"
 #: no database) answers every path.
 BARE_APP = "devtools.bare_wsgi:application"
 BARE_APP_PATH = "/"
+#: The bare view with the trace page's one read (devtools/bare_read.py), served when a benchmark
+#: names the code to read (``gunicorn(bare_read=…)``).
+BARE_READ_APP = "devtools.bare_read_wsgi:application"
+#: The targets that are yardsticks, not pages of the site.
+YARDSTICKS = ("bare", "bare_app", "bare_read")
 #: Every request of a run says it comes from a phone's WeChat, as a scanned label's would: the
 #: trace pages count it as a scan (a request without a User-Agent is logged as a crawler's).
 USER_AGENT = (
@@ -86,15 +92,33 @@ def server_processes(master: int | None) -> list[int]:
 
 @contextlib.contextmanager
 def gunicorn(
-    workers: int = 2, threads: int = 4, extra_env: dict | None = None, *, bare_app: bool = True
+    workers: int = 2,
+    threads: int = 4,
+    extra_env: dict | None = None,
+    *,
+    bare_app: bool = True,
+    bare_read: tuple[str, str] | None = None,
 ) -> Iterator[str]:
     """Serve this project with gunicorn on 127.0.0.1, with the settings in use, DEBUG off; with
-    ``bare_app``, also the truly bare app (devtools/bare_wsgi.py) on another port, served the same way."""
+    ``bare_app``, also the truly bare app (devtools/bare_wsgi.py) on another port, served the same
+    way; with ``bare_read`` (a code's serial and key id), also the bare view with the trace page's
+    one read of that code (devtools/bare_read.py) on the site's database, served the same way."""
     with contextlib.ExitStack() as stack:
         base = stack.enter_context(_gunicorn("website.wsgi", workers, threads, extra_env))
         if bare_app:
             base.bare_app = stack.enter_context(_gunicorn(BARE_APP, workers, threads, extra_env))
+        if bare_read:
+            read_env = {**(extra_env or {}), **bare_read_env(*bare_read)}
+            base.bare_read = stack.enter_context(_gunicorn(BARE_READ_APP, workers, threads, read_env))
         yield base
+
+
+def bare_read_env(serial: str, key_id: str) -> dict[str, str]:
+    """What devtools/bare_read.py reads: the site's database settings and the code to look up."""
+    from django.db import connections
+
+    database = {key: value for key, value in connections["default"].settings_dict.items() if key != "TEST"}
+    return {"BARE_READ_DATABASE": json.dumps(database, default=str), "BARE_READ_CODE": f"{serial}:{key_id}"}
 
 
 @contextlib.contextmanager
@@ -247,8 +271,10 @@ def compare(
     answering (a background writer) is counted with that target, not with the next one.
     """
     bare_app = getattr(base, "bare_app", None)
+    bare_read = getattr(base, "bare_read", None)
     targets = {
         **({"bare_app": (bare_app, BARE_APP_PATH)} if bare_app else {}),
+        **({"bare_read": (bare_read, BARE_APP_PATH)} if bare_read else {}),
         "bare": (base, BARE_PATH),
         **{name: (base, path) for name, path in paths.items()},
     }
@@ -314,7 +340,7 @@ def slowest(results: dict[str, Result]) -> tuple[str, float, float | None]:
     """The slowest page of a run: its name and its ratios to ``/healthz`` and to the bare app."""
     bare = results["bare"].rps or 1.0
     bare_app = results["bare_app"].rps if "bare_app" in results else 0.0
-    rps, name = min((r.rps, name) for name, r in results.items() if name not in ("bare", "bare_app"))
+    rps, name = min((r.rps, name) for name, r in results.items() if name not in YARDSTICKS)
     return name, rps / bare, (rps / bare_app if bare_app else None)
 
 

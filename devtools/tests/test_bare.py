@@ -1,9 +1,16 @@
-"""The benchmarks' bare view really is bare: no middleware ran, no query, a 200-byte body."""
+"""The benchmarks' bare view really is bare: no middleware ran, no query, a 200-byte body; and
+the bare view with the trace page's one read makes that one read and nothing else."""
 
+import json
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import rawsql
+from devtools import bare_read
 from devtools.bare import BODY, bare_client
+from devtools.bench import gunicorn
 
 
 def test_the_bare_view_runs_no_middleware_and_no_query(db):
@@ -25,8 +32,6 @@ def test_the_bare_wsgi_app_is_served_beside_the_project_by_the_same_gunicorn(set
     the 200-byte body with none of the project's headers, while the project answers /healthz."""
     import http.client
 
-    from devtools.bench import gunicorn
-
     with gunicorn(workers=1, threads=2) as base:
         assert base.bare_app and base.bare_app != base
         host, port = base.bare_app.removeprefix("http://").split(":")
@@ -41,3 +46,55 @@ def test_the_bare_wsgi_app_is_served_beside_the_project_by_the_same_gunicorn(set
         conn.request("GET", "/healthz")
         project = conn.getresponse()
         assert project.status == 200 and project.getheader("X-Content-Type-Options") == "nosniff"
+
+
+# -- the bare view with the trace page's one read --------------------------------------------
+
+
+@pytest.fixture
+def issued_code(db):
+    from gi_registry.trace.factories import BatchFactory
+    from gi_registry.trace.issuance import issue_codes
+
+    return issue_codes(BatchFactory(), 1)[0]
+
+
+def test_the_bare_read_view_makes_the_trace_pages_one_read_and_answers_the_bare_body(issued_code, monkeypatch):
+    monkeypatch.setenv("BARE_READ_CODE", f"{issued_code.serial}:{issued_code.key_id}")
+    client = bare_client("devtools.bare_read")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200 and response.content == BODY
+    assert len(queries) == 1
+    sql = queries[0]["sql"]
+    assert "gi_registry_tracecode" in sql and "gi_registry_batch" in sql
+    assert issued_code.serial in sql and issued_code.key_id in sql
+    # the same row the trace page reads (without the logging cursor: through the driver itself)
+    row = rawsql.RawReader().fetchone(
+        connection, bare_read.read_sql(rawsql.placeholder(connection)), [issued_code.serial, issued_code.key_id]
+    )
+    assert row is not None and row[0] == issued_code.pk
+    # a code that is not there is a 404, never a timed miss
+    monkeypatch.setenv("BARE_READ_CODE", f"{'0' * 16}:{issued_code.key_id}")
+    assert client.get("/").status_code == 404
+
+
+def test_the_bare_read_app_is_served_beside_the_project_on_its_database(transactional_db, issued_code):
+    """``gunicorn(bare_read=…)`` serves devtools/bare_read_wsgi.py with the site's database
+    settings: it finds the code the test database holds, and the bench reports it as a yardstick."""
+    import http.client
+
+    from devtools.bench import YARDSTICKS, bare_read_env
+
+    env = bare_read_env(issued_code.serial, issued_code.key_id)
+    database = json.loads(env["BARE_READ_DATABASE"])
+    assert database["NAME"] == connection.settings_dict["NAME"] and "TEST" not in database
+    assert "bare_read" in YARDSTICKS
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("the in-memory SQLite test database cannot be read by a second process (PostgreSQL runs it)")
+    with gunicorn(workers=1, threads=2, bare_app=False, bare_read=(issued_code.serial, issued_code.key_id)) as base:
+        host, port = base.bare_read.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", "/")
+        response = conn.getresponse()
+        assert response.status == 200 and response.read() == BODY

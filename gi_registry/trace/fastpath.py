@@ -43,6 +43,9 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import rawsql
+from core.rawsql import RawReader
+
 from .models import Batch, TraceCode
 
 # -- never-cache headers -----------------------------------------------------------------------
@@ -166,26 +169,6 @@ class _Compiled(NamedTuple):
     batch_sql: str  # a batch's row
     batch_converters: list
     batch_all_names: list[str]
-    placeholder: str
-
-
-@lru_cache(maxsize=1)
-def _is_psycopg3() -> bool:
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-    return is_psycopg3
-
-
-@lru_cache(maxsize=8)
-def _binary_tz_loader(tz):
-    """A binary ``timestamptz`` loader giving ``tz`` (as Django's text loader does)."""
-    from psycopg.types.datetime import TimestamptzBinaryLoader
-
-    class DjangoBinaryTzLoader(TimestamptzBinaryLoader):
-        def load(self, data):
-            return super().load(data).replace(tzinfo=tz)
-
-    return DjangoBinaryTzLoader
 
 
 def _instance(model, alias: str, attrs: dict):
@@ -216,7 +199,8 @@ class CodeQuery:
 
     The SQL is written once per thread and database from the models' metadata; every column goes
     through the converters the ORM would apply (``from_db_value``, the backend's), and rows become
-    model instances as ``Model.from_db`` would make them (``_instance``).
+    model instances as ``Model.from_db`` would make them (``_instance``). The rows are read through
+    the driver itself (``core.rawsql.RawReader``: on PostgreSQL a prepared statement, binary rows).
     ``tests/test_fastpath.py`` holds the two equal (and ``tests/test_code_cache.py`` the copies).
     """
 
@@ -225,6 +209,7 @@ class CodeQuery:
 
     def __init__(self) -> None:
         self._local = threading.local()
+        self._reader = RawReader()
         self._batches: dict[tuple[str, int], tuple] = {}
 
     def clear(self) -> None:
@@ -254,7 +239,7 @@ class CodeQuery:
             full_cols, full_conv, full_names = self._columns(connection, Batch)
             code_t, batch_t = qn(TraceCode._meta.db_table), qn(Batch._meta.db_table)
             batch_fk = qn(TraceCode._meta.get_field("batch").column)
-            placeholder = "?" if connection.vendor == "sqlite" else "%s"
+            placeholder = rawsql.placeholder(connection)
             # Identifiers from the models' metadata, quoted by the backend; the values are parameters.
             sql = (
                 f"SELECT {', '.join(code_cols + batch_cols)} FROM {code_t} INNER JOIN {batch_t} "  # noqa: S608
@@ -266,51 +251,9 @@ class CodeQuery:
                 f"WHERE {batch_t}.{qn(Batch._meta.pk.column)} = {placeholder}"
             )
             names = [n for n in full_names if n in ("status", "updated_at")]
-            compiled = _Compiled(
-                sql, code_conv + batch_conv, code_names, names, batch_sql, full_conv, full_names, placeholder
-            )
+            compiled = _Compiled(sql, code_conv + batch_conv, code_names, names, batch_sql, full_conv, full_names)
             setattr(self._local, alias, compiled)
         return compiled
-
-    def _fetchone(self, connection, compiled, sql: str, params: list):
-        """One row of ``sql``. On PostgreSQL (psycopg 3), a cursor that binds parameters
-        server-side, so psycopg's prepared-statement policy (``prepare_threshold`` in the
-        database's OPTIONS, see the settings) applies: planning the join costs the server more
-        than running it; Django's own cursors bind client-side and never prepare. On SQLite the
-        driver's own cursor. Either way inside Django's error wrapping. While queries are logged
-        (DEBUG, tests counting queries) or an execute wrapper is installed, Django's own cursor,
-        so those see the query with its values."""
-        if not connection.queries_logged and not connection.execute_wrappers:
-            vendor = connection.vendor
-            if vendor == "sqlite" or (vendor == "postgresql" and _is_psycopg3()):
-                with connection.wrap_database_errors:
-                    connection.ensure_connection()
-                    connection.validate_thread_sharing()
-                    if vendor == "sqlite":
-                        return connection.connection.execute(sql, params).fetchone()
-                    cursor = self._pg_cursor(connection)
-                    # Binary rows (nothing to parse) for the code's row; a batch's row in text, as
-                    # Django's loaders expect it (its JSON column).
-                    cursor.execute(sql, params, binary=sql is compiled.sql)
-                    return cursor.fetchone()
-        if compiled.placeholder == "?":
-            sql = sql.replace("?", "%s")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-
-    def _pg_cursor(self, connection):
-        """This thread's server-binding cursor on ``connection``'s current psycopg connection (a
-        cursor can run one query after another; a new one after a reconnection). Its timestamps
-        come in the time zone Django's own loader gives them, in binary rows too."""
-        raw = connection.connection
-        cursor = getattr(self._local, "pg_cursor", None)
-        if cursor is None or cursor.connection is not raw or cursor.closed:
-            # ``Database.Cursor``: the connection's cursor factory binds client-side.
-            cursor = connection.Database.Cursor(raw)
-            cursor.adapters.register_loader("timestamptz", _binary_tz_loader(connection.timezone))
-            self._local.pg_cursor = cursor
-        return cursor
 
     @staticmethod
     def _convert(row, converters, connection) -> list:
@@ -324,7 +267,9 @@ class CodeQuery:
         alias = router.db_for_read(TraceCode)
         compiled = self._compiled(alias)
         connection = connections[alias]
-        row = self._fetchone(connection, compiled, compiled.sql, [serial, key_id])
+        # Binary rows (nothing to parse) for the code's row; a batch's row in text, as Django's
+        # loaders expect it (its JSON column).
+        row = self._reader.fetchone(connection, compiled.sql, [serial, key_id], binary=True)
         if row is None:
             return None
         values = self._convert(row, compiled.converters, connection)
@@ -334,7 +279,7 @@ class CodeQuery:
         key = (alias, code.batch_id)
         copy = self._batches.get(key)
         if copy is None or copy[0] != fresh["updated_at"]:
-            batch_row = self._fetchone(connection, compiled, compiled.batch_sql, [code.batch_id])
+            batch_row = self._reader.fetchone(connection, compiled.batch_sql, [code.batch_id])
             if batch_row is None:  # deleted in between (a batch with codes is protected)
                 return None
             batch_values = self._convert(batch_row, compiled.batch_converters, connection)

@@ -10,11 +10,12 @@
    in under 20 s).
 2. Serves the site with gunicorn on 127.0.0.1 and loads the trace page, the trace JSON and the
    GS1 Digital Link in interleaved rounds with the project's ``/healthz`` and a truly bare Django
-   app (devtools/bare_wsgi.py, served by a second gunicorn alike), over ``--concurrency``
-   keep-alive connections (default 64). Every trace request comes with a phone's WeChat
-   User-Agent, so it is a counted scan, as in production: it verifies the code, reads the code
-   and its batch, passes the rate limiter (set so high that loopback never hits it) and is
-   written to the scan log. Target: the trace page at 50% or more of the bare app's throughput,
+   app (devtools/bare_wsgi.py, served by a second gunicorn alike) and that bare view with the
+   trace page's one read of the same code (devtools/bare_read.py, a third gunicorn alike: what the
+   database round trip alone costs), over ``--concurrency`` keep-alive connections (default 64).
+   Every trace request comes with a phone's WeChat User-Agent, so it is a counted scan, as in
+   production: it verifies the code, reads the code and its batch, passes the rate limiter (set
+   so high that loopback never hits it) and is written to the scan log. Target: the trace page at 50% or more of the bare app's throughput,
    p99 under 100 ms, no errors.
 3. After the server has stopped (its workers write their buffered scans as they exit), checks
    that the scan log holds one counted row per trace request sent and that the code's counters
@@ -99,7 +100,12 @@ class Command(BaseCommand):
                 "digital_link": f"/01/{batch.gtin}/10/{batch.lot_number}/21/{code}",
             }
             env = {"TRACE_RATE_LIMIT": BENCH_RATE_LIMIT, "PAGE_CACHE_SECONDS": "0"}
-            with gunicorn(workers=options["workers"], threads=options["threads"], extra_env=env) as base:
+            with gunicorn(
+                workers=options["workers"],
+                threads=options["threads"],
+                extra_env=env,
+                bare_read=(first.serial, first.key_id),
+            ) as base:
                 results = compare_with_options(
                     base,
                     paths,
@@ -122,10 +128,11 @@ class Command(BaseCommand):
         page = figures["serve"]["trace_page"]
         issue = figures["issue"]
         errors = sum(r["errors"] for r in figures["serve"].values())
+        read = figures["serve"]["bare_read"]
         self.stdout.write(
             f"bench_trace ({figures['database']}): {issue['codes']} codes + label PDF in {issue['total_s']:.1f} s "
             f"({issue['labels_per_s']:.0f} labels/s); trace page {page['ratio_bare_app']:.0%} of the bare app "
-            f"({page['ratio']:.0%} of /healthz), "
+            f"({page['ratio']:.0%} of /healthz; the bare view with its one read {read['ratio_bare_app']:.0%}), "
             f"p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms, "
             f"server CPU {page['cpu_us']:.0f} us/request ({cpu_ratio(figures['serve'], 'trace_page')}); {errors} errors "
             f"at {options['concurrency']} connections; {figures['scan_log']['rows']} scan rows for "
