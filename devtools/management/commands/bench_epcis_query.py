@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from core.progress import ProgressBar
+from devtools.bare import bare_client
 from gi_registry.factories import AuthorisationFactory
 from gi_registry.interfaces.epcis import query as event_query
 from gi_registry.interfaces.models import EpcisEvent, EpcisEventEpc
@@ -96,13 +97,16 @@ class Command(BaseCommand):
             (f"all events, deep page (row {deep:,})", {"_deep": deep}),
         ]
         client = Client(SERVER_NAME="localhost")
+        bare = bare_client()
         timings: dict[str, dict[str, list[float]]] = {
             name: {"epcis": [], "run": [], "admin": []} for name, _p in scenarios
         }
+        bare_ms: list[float] = []  # the truly bare view through the same test client, interleaved
         prepared = {name: self.prepare(params) for name, params in scenarios}
         for name, _params in scenarios:  # warm both ways once, then measure interleaved
             self.epcis(client, prepared[name])
             self.admin(prepared[name])
+            bare.get("/")
         bar = ProgressBar(sys.stderr, rounds, "rounds")
         for round_ in range(1, rounds + 1):
             for name, _params in scenarios:
@@ -113,6 +117,8 @@ class Command(BaseCommand):
                 t2 = time.perf_counter()
                 listed = self.admin(prepared[name])
                 t3 = time.perf_counter()
+                bare.get("/")
+                bare_ms.append((time.perf_counter() - t3) * 1000)
                 timings[name]["epcis"].append((t1 - t0) * 1000)
                 timings[name]["run"].append((t2 - t1) * 1000)
                 timings[name]["admin"].append((t3 - t2) * 1000)
@@ -122,17 +128,24 @@ class Command(BaseCommand):
         load_after = os.getloadavg()
         self.stdout.write(
             "\nmilliseconds; HTTP = GET /epcis/events through the test client; run() = the same query in "
-            "process (ORM + serialising); admin = the Paginator listing (COUNT + OFFSET page)"
+            "process (ORM + serialising); admin = the Paginator listing (COUNT + OFFSET page); x bare = HTTP p50 "
+            "over the truly bare view's (devtools.bare: no middleware, no database) through the same client"
+        )
+        bare50 = statistics.median(bare_ms)
+        self.stdout.write(
+            f"{'query':<38} {'HTTP p50':>9} {'p95':>7} {'x bare':>7} {'run() p50':>10} {'p95':>7} {'admin p50':>10}"
+            f" {'p95':>7} {'admin/run()':>12}"
         )
         self.stdout.write(
-            f"{'query':<38} {'HTTP p50':>9} {'p95':>7} {'run() p50':>10} {'p95':>7} {'admin p50':>10} {'p95':>7}"
-            f" {'admin/run()':>12}"
+            f"{'bare view':<38} {bare50:>9.2f} {percentile(bare_ms, 0.95):>7.2f} {1:>7.1f} {'':>10} {'':>7} {'':>10}"
+            f" {'':>7} {'':>12}"
         )
         for name, _params in scenarios:
             e, r, a = timings[name]["epcis"], timings[name]["run"], timings[name]["admin"]
             r50, a50 = statistics.median(r), statistics.median(a)
             self.stdout.write(
-                f"{name:<38} {statistics.median(e):>9.1f} {percentile(e, 0.95):>7.1f} {r50:>10.1f} "
+                f"{name:<38} {statistics.median(e):>9.1f} {percentile(e, 0.95):>7.1f} "
+                f"{statistics.median(e) / bare50:>7.1f} {r50:>10.1f} "
                 f"{percentile(r, 0.95):>7.1f} {a50:>10.1f} {percentile(a, 0.95):>7.1f} {a50 / r50:>11.2f}x"
             )
         self.stdout.write(

@@ -18,6 +18,7 @@ def test_bench_runs_small_and_reuses_its_rows():
     for name in ("time window (7 days)", "EQ_bizStep=shipping", "MATCH_epc (one code)", "deep page (row 200)"):
         assert name in text
     assert "admin/run()" in text and "load average after" in text
+    assert "x bare" in text and "\nbare view " in text  # the truly bare view, timed the same way
     assert "returned" not in err.getvalue()  # EPCIS and the listing found the same number of rows
     assert EpcisEventEpc.objects.count() == 800
     out = StringIO()
