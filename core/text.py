@@ -129,11 +129,22 @@ def normalise(text: str) -> str:
 
 def normalise_with_map(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the index of the original character."""
+    if not text:
+        return "", []
+    if text.isascii():  # one character each, only the case changes (as ``normalise``)
+        return text.lower(), list(range(len(text)))
+    folded = text.translate(_FOLD)
+    if len(folded) == len(text):  # no character folded into several (nor into none)
+        return folded, list(range(len(text)))
     out, index = [], []
-    for i, char in enumerate(text or ""):
-        folded = _normalise_char(char)
+    fold = _FOLD
+    for i, char in enumerate(text):
+        folded = fold[ord(char)]
         out.append(folded)
-        index.extend([i] * len(folded))
+        if len(folded) == 1:
+            index.append(i)
+        else:
+            index.extend([i] * len(folded))
     return "".join(out), index
 
 

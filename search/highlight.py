@@ -8,6 +8,8 @@ compact form occurs. The output is HTML: the text escaped, matches in ``<mark>``
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils.html import escape
 
@@ -28,14 +30,20 @@ def _pinyin_spans(folded: str, term: str, syllables: bool, initials: bool) -> li
             letters = "".join(s[0] for s in run_syllables)
             spans.extend((start + m.start(), start + m.end()) for m in re.finditer(re.escape(term), letters))
         if syllables:
-            for i in range(len(run_syllables)):
-                acc = ""
-                for j in range(i, len(run_syllables)):
-                    acc += run_syllables[j]
-                    if acc == term:
-                        spans.append((start + i, start + j + 1))
-                    if len(acc) >= len(term):
-                        break
+            # the characters i..j whose syllables spell the term: the term found in the run's
+            # spelling, starting where a syllable starts and ending where one ends
+            starts, offset = {}, 0
+            for i, syllable in enumerate(run_syllables):
+                starts[offset] = i
+                offset += len(syllable)
+            starts[offset] = len(run_syllables)
+            spelling = "".join(run_syllables)
+            found = spelling.find(term)
+            while found >= 0:
+                first, after = starts.get(found), starts.get(found + len(term))
+                if first is not None and after is not None:
+                    spans.append((start + first, start + after))
+                found = spelling.find(term, found + 1)
     return spans
 
 
@@ -45,10 +53,36 @@ def _code_spans(folded: str, code: str) -> list[Span]:
     return [(kept[m.start()][0], kept[m.end() - 1][0] + 1) for m in re.finditer(re.escape(code), squeezed)]
 
 
+#: Inside ``spans_memo()``: the spans already found, by text and query (one search's hits are
+#: ranked on their titles and then highlighted, so each title is matched more than once).
+_MEMO: ContextVar[dict | None] = ContextVar("search_highlight_spans", default=None)
+
+
+@contextmanager
+def spans_memo():
+    """Within this block each text's spans for a query are found once (one search call)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def match_spans(text: str, query: ParsedQuery) -> list[Span]:
     """Spans of ``text`` (indices into the original string) that the query matched, merged."""
     if not text or query.is_empty:
         return []
+    memo = _MEMO.get()
+    if memo is None:
+        return _match_spans(text, query)
+    key = (text, query)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(_match_spans(text, query))
+    return list(found)
+
+
+def _match_spans(text: str, query: ParsedQuery) -> list[Span]:
     folded, index = normalise_with_map(text)
     spans: list[Span] = []
     for term in query.terms:

@@ -84,8 +84,10 @@ def _title_features(hit: StoredHit, query: ParsedQuery) -> tuple[float, float, f
     found = 0
     whole_words = 0
     title_words = None
+    # a query of one term (and no code, whose spans the whole query adds) matches as that term does
+    alone = len(terms) == 1 and not query.code
     for term in terms:
-        if match_spans(title, ParsedQuery(raw=term.text, terms=(term,))):
+        if spans if alone else match_spans(title, ParsedQuery(raw=term.text, terms=(term,))):
             found += 1
             if term.kind == "cjk":
                 title_words = title_words if title_words is not None else set(cut_for_search(folded_title))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from ..documents import FACETS, SearchDoc, facet_labels
-from ..highlight import highlight, highlight_title
+from ..highlight import highlight, highlight_title, spans_memo
 from ..ranking import RESCORE_WINDOW, rank_suggestions, rescore
 from ..text import ParsedQuery, parse_query
 
@@ -213,25 +213,26 @@ class SearchEngine(ABC):
         if parsed.is_empty:
             return SearchResults(parsed.raw, 0, [], {}, page, size, self.name, filters=cleaned)
         offset = (page - 1) * size
-        if offset + size <= RESCORE_WINDOW:
-            # the first pages come from the re-scored window of the engine's best matches
-            answer = self._search(parsed, cleaned, 0, RESCORE_WINDOW)
-            answer.hits = rescore(answer.hits, parsed)[offset : offset + size]
-        else:
-            answer = self._search(parsed, cleaned, offset, size)
-        hits = [
-            Hit(
-                type=h.type,
-                id=h.id,
-                title=h.title,
-                url=h.url,
-                subtitle=h.subtitle,
-                highlight=highlight(h.title, h.body, h.subtitle, parsed),
-                title_highlight=highlight_title(h.title, parsed),
-                score=h.score,
-            )
-            for h in answer.hits
-        ]
+        with spans_memo():  # the titles are matched for the ranking, then again for the highlights
+            if offset + size <= RESCORE_WINDOW:
+                # the first pages come from the re-scored window of the engine's best matches
+                answer = self._search(parsed, cleaned, 0, RESCORE_WINDOW)
+                answer.hits = rescore(answer.hits, parsed)[offset : offset + size]
+            else:
+                answer = self._search(parsed, cleaned, offset, size)
+            hits = [
+                Hit(
+                    type=h.type,
+                    id=h.id,
+                    title=h.title,
+                    url=h.url,
+                    subtitle=h.subtitle,
+                    highlight=highlight(h.title, h.body, h.subtitle, parsed),
+                    title_highlight=highlight_title(h.title, parsed),
+                    score=h.score,
+                )
+                for h in answer.hits
+            ]
         return SearchResults(
             query=parsed.raw,
             total=answer.total,

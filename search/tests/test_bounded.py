@@ -195,3 +195,43 @@ def test_autocomplete_table_follows_deletes_and_rebuilds(bounded):
             suggest_rows = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM search_fts")
             assert suggest_rows == cursor.fetchone()[0] > 0
+
+
+@pytest.fixture
+def sqlite_bounded(bounded):
+    if not isinstance(bounded.dialect, embedded.SqliteDialect):
+        pytest.skip("SQLite only")
+    return bounded
+
+
+@pytest.mark.parametrize("limit", [3, 20, 1_000])
+def test_sqlite_counts_the_matches_once(sqlite_bounded, monkeypatch, limit):
+    """One count, up to the larger limit, tells both whether to rank a bounded set and the total:
+    the same total as counting each time, exact or a lower bound, on every page."""
+    matches = sqlite_bounded.search("梁平").total  # every match counted (the default limit is far above)
+    assert matches > 20
+    monkeypatch.setattr(embedded, "COUNT_LIMIT", limit)
+    for page in (1, 2):
+        answer, sql = statements(sqlite_bounded, "梁平", page=page)
+        counts = [s for s in sql if s.startswith("SELECT count(*)")]
+        assert len(counts) == 1, counts
+        assert answer.total == min(matches, limit)
+        assert answer.total_exact is (matches <= limit)
+
+
+def test_a_search_matches_each_text_once(engine, monkeypatch):
+    """The re-scoring reads the hits' title spans, the highlights read them again: within one
+    search each text is matched once (search/highlight.py, ``spans_memo``)."""
+    from search import highlight
+
+    calls = []
+    real = highlight._match_spans
+
+    def counting(text, query):
+        calls.append((text, query))
+        return real(text, query)
+
+    monkeypatch.setattr(highlight, "_match_spans", counting)
+    answer = engine.search("梁平柚")
+    assert answer.hits and any("<mark>" in h.title_highlight for h in answer.hits)
+    assert calls and len(calls) == len(set(calls))

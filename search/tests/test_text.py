@@ -232,3 +232,92 @@ def test_cached_analysis_gives_the_tokens_of_the_uncached_one(title, body, codes
 @given(st.text(alphabet="梁平柚子重庆长行乐都合作社区镇村鸭稻米abcXY12 ，。、", max_size=30))
 def test_cached_analysis_matches_the_uncached_one_on_any_text(text):
     assert analyse(text, text[::-1], [text], [text[:3]]) == _reference_analyse(text, text[::-1], [text], [text[:3]])
+
+
+def _reference_normalise_with_map(text):
+    """``normalise_with_map`` by its definition: each character folded on its own, and each folded
+    character pointing back at the character it came from."""
+    out, index = [], []
+    for i, char in enumerate(text):
+        folded = _reference_normalise(char)
+        out.append(folded)
+        index.extend([i] * len(folded))
+    return "".join(out), index
+
+
+@given(st.text(max_size=60))
+def test_normalise_with_map_folds_and_maps_each_character_as_the_definition_says(text):
+    from core.text import normalise_with_map
+
+    assert normalise_with_map(text) == _reference_normalise_with_map(text)
+
+
+def test_normalise_with_map_of_characters_that_fold_into_several_or_none():
+    from core.text import normalise_with_map
+
+    for text in ("ﬁsh 梁平", "㎏ and ㍿", "Café ＬＰ", "e\u0301x", "ABC", "", "\u00ad梁"):
+        assert normalise_with_map(text) == _reference_normalise_with_map(text), text
+
+
+def _reference_pinyin_spans(folded, term, syllables, initials):
+    """The syllable spans the way they were first written: every start, syllables added one by one."""
+    import re
+
+    from search.highlight import _cjk_runs
+    from search.text import syllables_of
+
+    spans = []
+    for start, end in _cjk_runs(folded):
+        run = syllables_of(folded[start:end])
+        if initials:
+            letters = "".join(s[0] for s in run)
+            spans.extend((start + m.start(), start + m.end()) for m in re.finditer(re.escape(term), letters))
+        if syllables:
+            for i in range(len(run)):
+                acc = ""
+                for j in range(i, len(run)):
+                    acc += run[j]
+                    if acc == term:
+                        spans.append((start + i, start + j + 1))
+                    if len(acc) >= len(term):
+                        break
+    return spans
+
+
+@given(
+    st.text(alphabet="梁平柚子鸭合作社专业重庆礼让镇安安西安 ,a", max_size=30),
+    st.sampled_from(["liangping", "you", "an", "xian", "xi", "anan", "hezuoshe", "zuo", "lp", "ya", "n", "a"]),
+)
+def test_pinyin_spans_are_the_syllable_runs_that_spell_the_term(text, term):
+    """``an`` must not match inside ``xian`` (西安 vs 先), ``xian`` is 西安's spelling only where
+    the syllables start and end with it."""
+    from search.highlight import _pinyin_spans
+
+    for syllables, initials in ((True, False), (False, True), (True, True)):
+        assert sorted(_pinyin_spans(text, term, syllables, initials)) == sorted(
+            _reference_pinyin_spans(text, term, syllables, initials)
+        )
+
+
+def test_one_search_matches_each_text_once(monkeypatch):
+    """Ranking reads the titles' spans and the highlights read them again: inside one search each
+    text is matched once per query, and nothing is kept after it."""
+    from search import highlight
+    from search.text import parse_query
+
+    calls = []
+    real = highlight._match_spans
+
+    def counting(text, query):
+        calls.append((text, query))
+        return real(text, query)
+
+    monkeypatch.setattr(highlight, "_match_spans", counting)
+    query = parse_query("梁平柚")
+    with highlight.spans_memo():
+        first = highlight.match_spans("梁平柚 柚子", query)
+        again = highlight.match_spans("梁平柚 柚子", query)
+        first.append((99, 100))  # a caller's list is its own
+        assert highlight.match_spans("梁平柚 柚子", query) == again
+    assert len(calls) == 1 and again == [(0, 3)]
+    assert highlight.match_spans("梁平柚 柚子", query) == again and len(calls) == 2  # outside: no memo

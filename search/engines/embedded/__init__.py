@@ -270,14 +270,15 @@ class EmbeddedEngine(SearchEngine):
                 else:
                     ranked = []
             elif self.dialect.bounded:
-                # how many match, up to the point where ranking them all costs too much
+                # how many match, once, up to the larger of the two limits: whether ranking them all
+                # costs too much, and the total (a lower bound past ``COUNT_LIMIT``)
                 cursor.execute(
                     f"SELECT count(*) FROM ({ids_sql}{where} LIMIT %s) AS m",  # noqa: S608
-                    [*ids_params, *where_params, rank_all_limit + 1],
+                    [*ids_params, *where_params, max(rank_all_limit, count_limit) + 1],
                 )
                 counted = cursor.fetchone()[0]
                 if counted > rank_all_limit:
-                    ranked, counted = self._search_bounded(cursor, query, where, where_params, offset, size), None
+                    ranked = self._search_bounded(cursor, query, where, where_params, offset, size)
             if ranked is None:
                 # the engine's best matches
                 cursor.execute(
