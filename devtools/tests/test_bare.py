@@ -79,19 +79,23 @@ def test_the_bare_read_view_makes_the_trace_pages_one_read_and_answers_the_bare_
     assert client.get("/").status_code == 404
 
 
-def test_the_bare_read_app_is_served_beside_the_project_on_its_database(transactional_db, issued_code):
+# serialized_rollback: a transactional test flushes the tables, the migrations' reference data with them
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_bare_read_app_is_served_beside_the_project_on_its_database(request):
     """``gunicorn(bare_read=…)`` serves devtools/bare_read_wsgi.py with the site's database
-    settings: it finds the code the test database holds, and the bench reports it as a yardstick."""
+    settings: it finds the code the test database holds (committed), and the bench reports it as a
+    yardstick."""
     import http.client
 
     from devtools.bench import YARDSTICKS, bare_read_env
 
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("the in-memory SQLite test database cannot be read by a second process (PostgreSQL runs it)")
+    issued_code = request.getfixturevalue("issued_code")
     env = bare_read_env(issued_code.serial, issued_code.key_id)
     database = json.loads(env["BARE_READ_DATABASE"])
     assert database["NAME"] == connection.settings_dict["NAME"] and "TEST" not in database
     assert "bare_read" in YARDSTICKS
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("the in-memory SQLite test database cannot be read by a second process (PostgreSQL runs it)")
     with gunicorn(workers=1, threads=2, bare_app=False, bare_read=(issued_code.serial, issued_code.key_id)) as base:
         host, port = base.bare_read.removeprefix("http://").split(":")
         conn = http.client.HTTPConnection(host, int(port), timeout=10)
