@@ -423,18 +423,18 @@ class PostgresDialect:
         query found in a large share of the rows is cheaper read in id order, stopping at
         ``limit`` matches: first a probe of ``2 × limit`` rows, then, if at least
         ``dense_share`` of them match (less in a large index: ``dense_share_for``), enough rows
-        for the rest. A query the planner expects in
-        fewer rows goes through the index, as does one whose probe finds too few; a query with a
-        phrase is probed from ``probe_share`` up, since phrases are where the estimate is low. (The planner cannot be left to choose with ``ORDER
-        BY``: it takes phrases for far rarer than they are, ``专业合作社`` for 6 % of the rows
-        instead of 33 %, and then checks every match to sort them.)
+        for the rest. A query the planner expects in fewer rows goes through the index, as does
+        one whose probe finds too few; a query with a phrase is probed from ``probe_share`` up,
+        since phrases are where the estimate is low. (The planner cannot be left to choose with
+        ``ORDER BY``: it takes phrases for far rarer than they are, ``专业合作社`` for 6 % of the
+        rows instead of 33 %, and then checks every match to sort them.)
         """
         ids_sql, ids_params = ids
         expected = self.estimate(cursor, f"{ids_sql}{where}", [*ids_params, *where_params])
         # the planner's size of the table (its statistics scaled to the table's pages: sound
         # even before the first ANALYZE of a new index)
-        rows = self.estimate(cursor, f"SELECT document_id FROM {self.table}", [])  # noqa: S608
-        share, dense = expected / max(rows, 1.0), self.dense_share_for(limit, rows)
+        table_rows = self.estimate(cursor, f"SELECT document_id FROM {self.table}", [])  # noqa: S608
+        share, dense = expected / max(table_rows, 1.0), self.dense_share_for(limit, table_rows)
         # without a phrase the estimate is sound (the lexemes' frequencies): no probe needed to trust it
         phrased = any("<->" in str(p) for p in ids_params)
         if share >= dense or (phrased and share >= self.probe_share):
