@@ -391,6 +391,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Indexing rate (documents per second), load {os.getloadavg()[0]:.2f}:")
         for name, rate in rates.items():
             self.stdout.write(f"    {name:<34} {rate:10.0f}")
+        self.settle()
         figures["synthetic"] = {
             "documents": total_docs,
             "streamed": streamed,
@@ -399,6 +400,28 @@ class Command(BaseCommand):
             "totals": {q: engines[0].search(q).total for q in LATENCY_QUERIES},
             "suggest_latency": self.suggest_latency(engines, rounds),
         }
+
+    #: the tables a PostgreSQL rebuild has just filled (``settle``)
+    SETTLED_TABLES = ("search_pgindex", "search_pgsuggest", "search_searchdocument", "search_searchfacet")
+
+    def settle(self) -> None:
+        """On PostgreSQL, ``VACUUM (ANALYZE)`` the tables the rebuild filled before anything is timed.
+
+        Right after a rebuild of 1,000,000 documents commits, autovacuum scans 5.5 GB of fresh
+        rows (setting their hint bits and visibility map) and checkpoints follow each other every
+        ~20 s: the run at that size timed its queries during that (search p95 2.4 s; on a
+        vacuumed index of that size the same queries took at most 0.4 s from a cold cache, though
+        which part of the difference this explains is not proven). Done here, that work is left
+        out of the timings and printed with its own duration. Inside a transaction (``--in-place`` in
+        the tests) VACUUM cannot run, and nothing is done.
+        """
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for table in self.SETTLED_TABLES:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+        self.stdout.write(f"VACUUM (ANALYZE) after the rebuild, before timing: {time.perf_counter() - started:.0f} s")
 
     def endpoints(self, rounds: int) -> dict:
         """The search and suggest endpoints beside the bare view, served alike, interleaved; p50/p99."""

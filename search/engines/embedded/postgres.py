@@ -363,26 +363,35 @@ class PostgresDialect:
         )
 
     def match_ids(self, query: ParsedQuery) -> tuple[str, list]:
-        """The matches; a phrase of three or more initials is first narrowed by its chains.
+        """The matches; a phrase of three or more letters or syllables is first narrowed by its chains.
 
         ``'zy' <-> 'yz'`` alone makes the GIN index return every row holding both pairs (18,000
         of 100,000) for the phrase to be checked on each; rows holding the chain ``~zyz`` in
-        ``title_tsv`` (or the word itself in ``tsv``) are the only ones that can match.
+        ``title_tsv`` (or the word itself in ``tsv``) are the only ones that can match. The same
+        holds for a phrase of syllables: ``'liangping' <-> 'pingyou'`` is checked on every row
+        holding both pairs (14,585 rows of 1,000,000, each a read of its 3 KB vector: 1.3 s when
+        they are not in memory, for 25 matches), while only a title whose initials chain as
+        ``~lpy`` can hold it (a title's syllables and initials are written side by side).
         """
         ids_sql, ids_params = self.ids(self.expression(query, ranked=False))
         if query.code:
             return ids_sql, ids_params
         narrowed, narrowed_params = [], []
         for term in query.terms:
-            # only letters that are not pinyin (``lpy``): a pinyin word is found by its common
-            # syllables too, so the chains would narrow nothing, and its phrase is checked twice
-            chains = self.chains(pairs(term.initials)) if term.kind != "cjk" and not term.syllables else []
-            if not chains or looks_like_code(term.text):  # a code also matches as a prefix: not narrowed
+            if term.kind == "cjk" or looks_like_code(term.text):  # a code also matches as a prefix: not narrowed
                 continue
-            # every alternative of the term: the word, its syllables, or the chains of its initials
-            anywhere = [term.text, *(pairs(term.syllables) or term.syllables)]
+            # what each alternative of the term (``term``) needs: the word, or a lexeme of the
+            # whole row (a phrase of one pair), or the chains of its letters in ``title_tsv``
+            anywhere, chained = [term.text], []
+            for letters, tokens in ((tuple(s[0] for s in term.syllables), term.syllables), (term.initials, ())):
+                if len(letters) >= 3:
+                    chained.append(self.plain(self.chains(pairs(letters))))
+                elif letters:
+                    anywhere += pairs(tokens or letters) or list(tokens or letters)
+            if not chained:  # no phrase of three or more: its lexemes say as much as the narrowing would
+                continue
             narrowed.append("(tsv @@ CAST(%s AS tsquery) OR title_tsv @@ CAST(%s AS tsquery))")
-            narrowed_params += [self.plain(anywhere, " | "), self.plain(chains)]
+            narrowed_params += [self.plain(dict.fromkeys(anywhere), " | "), " | ".join(chained)]
         if not narrowed:
             return ids_sql, ids_params
         return f"{ids_sql} AND {' AND '.join(narrowed)}", [*ids_params, *narrowed_params]
@@ -391,6 +400,20 @@ class PostgresDialect:
     probe_share = 0.01
     #: ... and read on in id order if at least this share of the rows tried match
     dense_share = 0.2
+    #: reading a row in id order (its 3 KB vector) costs about this many times what the GIN
+    #: index spends on one match while building its bitmap of every match (5 µs and 0.5 µs)
+    row_to_match_cost = 10
+
+    def dense_share_for(self, limit: int, rows: float) -> float:
+        """The share from which ``limit`` matches are cheaper read in id order than through the index.
+
+        In id order they cost about ``limit / share`` rows read, whatever the size of the table;
+        through the index, a bitmap of all ``share × rows`` matches is built first. The two meet
+        where ``share² = row_to_match_cost × limit / rows``: 0.1 at 1,000,000 documents (柚, in
+        17 % of them: 110 ms through the index, 30 ms in id order), above ``dense_share`` up to
+        250,000, so smaller indexes keep ``dense_share``.
+        """
+        return max(self.probe_share, min(self.dense_share, (self.row_to_match_cost * limit / max(rows, 1.0)) ** 0.5))
 
     def first_matches(self, cursor, ids: tuple[str, list], where: str, where_params: list, limit: int) -> list[int]:
         """The ids of up to ``limit`` matches, with as few rows checked as the match allows.
@@ -399,25 +422,27 @@ class PostgresDialect:
         read: some 10 ms for the 73,000 rows holding 合作 and 作社, then each row is checked. A
         query found in a large share of the rows is cheaper read in id order, stopping at
         ``limit`` matches: first a probe of ``2 × limit`` rows, then, if at least
-        ``dense_share`` of them match, enough rows for the rest. A query the planner expects in
-        fewer rows goes through the index, as does one whose probe finds too few; a query with a
-        phrase is probed from ``probe_share`` up, since phrases are where the estimate is low. (The planner cannot be left to choose with ``ORDER
-        BY``: it takes phrases for far rarer than they are, ``专业合作社`` for 6 % of the rows
-        instead of 33 %, and then checks every match to sort them.)
+        ``dense_share`` of them match (less in a large index: ``dense_share_for``), enough rows
+        for the rest. A query the planner expects in fewer rows goes through the index, as does
+        one whose probe finds too few; a query with a phrase is probed from ``probe_share`` up,
+        since phrases are where the estimate is low. (The planner cannot be left to choose with
+        ``ORDER BY``: it takes phrases for far rarer than they are, ``专业合作社`` for 6 % of the
+        rows instead of 33 %, and then checks every match to sort them.)
         """
         ids_sql, ids_params = ids
         expected = self.estimate(cursor, f"{ids_sql}{where}", [*ids_params, *where_params])
         # the planner's size of the table (its statistics scaled to the table's pages: sound
         # even before the first ANALYZE of a new index)
-        share = expected / max(self.estimate(cursor, f"SELECT document_id FROM {self.table}", []), 1.0)  # noqa: S608
+        table_rows = self.estimate(cursor, f"SELECT document_id FROM {self.table}", [])  # noqa: S608
+        share, dense = expected / max(table_rows, 1.0), self.dense_share_for(limit, table_rows)
         # without a phrase the estimate is sound (the lexemes' frequencies): no probe needed to trust it
         phrased = any("<->" in str(p) for p in ids_params)
-        if share >= self.dense_share or (phrased and share >= self.probe_share):
+        if share >= dense or (phrased and share >= self.probe_share):
             found: list[int] = []
             probe = 2 * limit
             for skip, rows in ((0, probe), (probe, None)):
                 if rows is None:  # read on only if the probe found the query in enough rows
-                    if len(found) < self.dense_share * probe:
+                    if len(found) < dense * probe:
                         break
                     rows = int(1.5 * (limit - len(found)) * probe / len(found)) + 1
                 source = (
