@@ -117,3 +117,19 @@ def engine(request, indexed_engines, db) -> SearchEngine:
         engine.rebuild(docs)
         built[name] = engine
     return built[name]
+
+
+@pytest.fixture
+def span_matching(monkeypatch) -> list:
+    """Every (text, query) that search/highlight.py matches from now on, in order."""
+    from search import highlight
+
+    calls = []
+    real = highlight._match_spans
+
+    def counting(text, query):
+        calls.append((text, query))
+        return real(text, query)
+
+    monkeypatch.setattr(highlight, "_match_spans", counting)
+    return calls

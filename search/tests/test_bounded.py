@@ -266,19 +266,10 @@ def test_sqlite_counts_the_matches_once(sqlite_bounded, monkeypatch, limit):
         assert answer.total_exact is (matches <= limit)
 
 
-def test_a_search_matches_each_text_once(engine, monkeypatch):
+def test_a_search_matches_each_text_once(engine, span_matching):
     """The re-scoring reads the hits' title spans, the highlights read them again: within one
     search each text is matched once (search/highlight.py, ``spans_memo``)."""
-    from search import highlight
-
-    calls = []
-    real = highlight._match_spans
-
-    def counting(text, query):
-        calls.append((text, query))
-        return real(text, query)
-
-    monkeypatch.setattr(highlight, "_match_spans", counting)
+    calls = span_matching
     answer = engine.search("梁平柚")
     assert answer.hits and any("<mark>" in h.title_highlight for h in answer.hits)
     assert calls and len(calls) == len(set(calls))

@@ -299,20 +299,13 @@ def test_pinyin_spans_are_the_syllable_runs_that_spell_the_term(text, term):
         )
 
 
-def test_one_search_matches_each_text_once(monkeypatch):
+def test_one_search_matches_each_text_once(span_matching):
     """Ranking reads the titles' spans and the highlights read them again: inside one search each
     text is matched once per query, and nothing is kept after it."""
     from search import highlight
     from search.text import parse_query
 
-    calls = []
-    real = highlight._match_spans
-
-    def counting(text, query):
-        calls.append((text, query))
-        return real(text, query)
-
-    monkeypatch.setattr(highlight, "_match_spans", counting)
+    calls = span_matching
     query = parse_query("梁平柚")
     with highlight.spans_memo():
         first = highlight.match_spans("梁平柚 柚子", query)
