@@ -46,6 +46,15 @@ def no_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= width and page.evaluate(FIELDS_INSIDE) == []
 
 
+def wait_for_image(image) -> int:
+    """Wait until the ``<img>`` of the locator ``image`` has arrived (its element is there well
+    before, on a loaded machine); its natural width. A broken image fails by timeout. The check is
+    a function with its argument: a string expression would be polled with ``eval`` in the page,
+    which the site's CSP (no 'unsafe-eval') refuses."""
+    image.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    return image.evaluate("img => img.naturalWidth")
+
+
 TEST_ACCOUNTS_PASSWORD = "pw-for-tests-only"  # noqa: S105  (gi_registry.factories.TEST_PASSWORD)
 
 

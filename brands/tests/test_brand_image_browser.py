@@ -12,7 +12,7 @@ from wagtail.images.models import Image
 from wagtail.models import WorkflowState
 
 from brands.factories import brand_page
-from browser import DESKTOP, PHONE
+from browser import DESKTOP, PHONE, wait_for_image
 from core.demo_art import product_illustration
 from gi_registry.factories import TEST_PASSWORD
 from gi_registry.media_collections import BRAND_ASSETS
@@ -94,14 +94,14 @@ def test_editor_uploads_a_story_image_the_officer_approves_the_public_page_shows
     phone.goto(f"{base}/brands/sanxia-shaiqiu/")
     figure = phone.locator(f"figure.story-figure img[alt='{ALT}']")
     figure.scroll_into_view_if_needed()
-    phone.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+    wait_for_image(figure)
     assert figure.evaluate("img => img.getBoundingClientRect().right <= window.innerWidth")
     shoot(phone, screenshot_dir, "public-390")
     context.close()
     desk = browser.new_page(viewport=DESKTOP, locale="zh-CN")
     desk.goto(f"{base}/brands/sanxia-shaiqiu/")
     image = desk.locator(f"figure.story-figure img[alt='{ALT}']")
-    desk.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    wait_for_image(image)
     assert ".webp" in image.get_attribute("src")
     shoot(desk, screenshot_dir, "public-1280")
     desk.close()

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from browser import DESKTOP, PHONE, log_in, no_overflow
+from browser import DESKTOP, PHONE, log_in, no_overflow, wait_for_image
 from core.demo import load_demo_data
 from gi_registry.demo import DEFAULT_DEMO_PASSWORD, DEMO_PRODUCER_ACCOUNT_FOR
 from gi_registry.models import GeographicalIndication, Producer
@@ -43,7 +43,7 @@ def test_genuine_box_on_the_public_pages_and_the_profile_tab_on_a_phone(
         assert photos.count() == 2
         photos.first.scroll_into_view_if_needed()
         for i in range(2):  # the renditions load (not a broken image)
-            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photos.nth(i).element_handle())
+            wait_for_image(photos.nth(i))
         assert no_overflow(page), page.evaluate("document.documentElement.scrollWidth")
         result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
         serious = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]

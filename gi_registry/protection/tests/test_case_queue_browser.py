@@ -6,9 +6,8 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
 
-from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow
+from browser import DESKTOP, FIELDS_INSIDE, PHONE, log_in, no_overflow, wait_for_image
 from gi_registry.factories import ProducerFactory
 from gi_registry.protection.models import Case
 from website.tests.test_browser_pages import (
@@ -51,13 +50,9 @@ def test_staff_handle_an_overdue_case_on_desktop_and_phone(live_server, browser,
     shoot(desktop, screenshot_dir, "queue-1280")
     assert_axe_clean(desktop)
     desktop.goto(f"{live_server.url}/admin/protection/cases/inspect/{late.pk}/")
-    desktop.locator("img[alt='照片 1']").wait_for()
-    # the element is there before its image has arrived (on a loaded machine, well before)
-    # (polled by Playwright's own assertion: wait_for_function with a string expression polls it
-    # with eval in the page, which the admin's CSP, without 'unsafe-eval', refuses)
     photo = desktop.locator("img[alt='照片 1']")
-    expect(photo).to_have_js_property("complete", True)
-    assert photo.evaluate("img => img.naturalWidth") == 40
+    photo.wait_for()
+    assert wait_for_image(photo) == 40
     shoot(desktop, screenshot_dir, "case-1280")
     assert_axe_clean(desktop)
     desktop.locator("[data-report]").first.scroll_into_view_if_needed()

@@ -11,7 +11,7 @@ import re
 import pypdfium2
 import pytest
 
-from browser import DESKTOP, PHONE, log_in, no_overflow
+from browser import DESKTOP, PHONE, log_in, no_overflow, wait_for_image
 from core.demo import load_demo_data
 from gi_registry.demo import DEFAULT_DEMO_PASSWORD
 from gi_registry.trace import certificates
@@ -141,7 +141,7 @@ def test_demo_producer_registers_a_batch_prints_labels_and_a_certificate_on_a_ph
     # step 4: the print preview, then the PDF
     preview = page.locator("[data-print-preview] img")
     preview.wait_for()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
+    wait_for_image(preview)
     assert preview.bounding_box()["width"] <= PHONE["width"]
     assert "24 个标签，共 1 张 A4" in page.inner_text("main")
     assert no_overflow(page)
