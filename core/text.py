@@ -109,13 +109,19 @@ class _FoldTable(dict):
     folded form never changes, so this is a cache; capped so odd input cannot grow it forever)."""
 
     def __missing__(self, code: int) -> str:
-        folded = _normalise_char(chr(code))
+        char = chr(code)
+        folded = _normalise_char(char)
+        if len(folded) != 1:  # recorded even past the cap: a few thousand code points in all of Unicode
+            _NOT_ONE_TO_ONE.add(char)
         if len(self) < 200_000:
             self[code] = folded
         return folded
 
 
 _FOLD = _FoldTable()
+#: The characters met so far that fold into several characters or into none (``ﬁ``, a lone
+#: combining accent): text without any of them folds one character to one.
+_NOT_ONE_TO_ONE: set[str] = set()
 
 
 def normalise(text: str) -> str:
@@ -133,8 +139,8 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
         return "", []
     if text.isascii():  # one character each, only the case changes (as ``normalise``)
         return text.lower(), list(range(len(text)))
-    folded = text.translate(_FOLD)
-    if len(folded) == len(text):  # no character folded into several (nor into none)
+    folded = text.translate(_FOLD)  # every character of the text is now known to the table
+    if _NOT_ONE_TO_ONE.isdisjoint(text):
         return folded, list(range(len(text)))
     out, index = [], []
     fold = _FOLD
