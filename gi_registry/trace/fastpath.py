@@ -44,7 +44,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import rawsql
-from core.rawsql import RawReader
 
 from .models import Batch, TraceCode
 
@@ -209,7 +208,7 @@ class CodeQuery:
 
     def __init__(self) -> None:
         self._local = threading.local()
-        self._reader = RawReader()
+        self._reader = rawsql.RawReader()
         self._batches: dict[tuple[str, int], tuple] = {}
 
     def clear(self) -> None:

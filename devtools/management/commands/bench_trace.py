@@ -15,8 +15,8 @@
    database round trip alone costs), over ``--concurrency`` keep-alive connections (default 64).
    Every trace request comes with a phone's WeChat User-Agent, so it is a counted scan, as in
    production: it verifies the code, reads the code and its batch, passes the rate limiter (set
-   so high that loopback never hits it) and is written to the scan log. Target: the trace page at 50% or more of the bare app's throughput,
-   p99 under 100 ms, no errors.
+   so high that loopback never hits it) and is written to the scan log. Target: the trace page
+   at 50% or more of the bare app's throughput, p99 under 100 ms, no errors.
 3. After the server has stopped (its workers write their buffered scans as they exit), checks
    that the scan log holds one counted row per trace request sent and that the code's counters
    agree with it.
